@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * network would let anyone write into any tenant.
  */
 @Singleton
-public class Credentials {
+public class Credentials implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -66,6 +66,7 @@ public class Credentials {
     private final ScheduledExecutorService reloader;
     private volatile Map<String, Principal> byHash;
     private volatile FileTime fileStamp;
+    private String lastReloadError;
 
     public Credentials(AuthSettings settings, @Value("${fnscope.listen-host:127.0.0.1}") String listenHost) {
         this.settings = settings;
@@ -152,23 +153,36 @@ public class Credentials {
             if (!stamp.equals(fileStamp)) {
                 byHash = load();
             }
+            lastReloadError = null;
         } catch (IOException | RuntimeException e) {
-            LOG.error("Keeping the current keys: cannot reload {}: {}", settings.keysFile(), e.getMessage());
+            String error = e instanceof java.nio.file.NoSuchFileException ? "file not found" : e.getMessage();
+            if (!error.equals(lastReloadError)) {
+                LOG.error("Keeping the current keys: cannot reload {}: {}", settings.keysFile(), error);
+            }
+            lastReloadError = error;
         }
     }
 
     private Map<String, Principal> load() {
         List<Map<String, String>> entries = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
         if (settings.keys() != null) {
-            entries.addAll(settings.keys());
+            for (int i = 0; i < settings.keys().size(); i++) {
+                entries.add(settings.keys().get(i));
+                origins.add("fnscope.auth.keys[" + i + "]");
+            }
         }
         if (settings.keysFile() != null && !settings.keysFile().isBlank()) {
-            entries.addAll(readKeysFile(Path.of(settings.keysFile())));
+            List<Map<String, String>> fromFile = readKeysFile(Path.of(settings.keysFile()));
+            for (int i = 0; i < fromFile.size(); i++) {
+                entries.add(fromFile.get(i));
+                origins.add(settings.keysFile() + " keys[" + i + "]");
+            }
         }
         Map<String, Principal> map = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Map<String, String> e = entries.get(i);
-            String where = "fnscope.auth key #" + (i + 1);
+            String where = origins.get(i);
             String tenant = require(e, "tenant", where);
             if (!TENANT.matcher(tenant).matches()) {
                 throw new IllegalArgumentException(where + ": tenant '" + tenant
@@ -231,7 +245,8 @@ public class Credentials {
     }
 
     @PreDestroy
-    void close() {
+    @Override
+    public void close() {
         if (reloader != null) {
             reloader.shutdownNow();
         }
