@@ -1,0 +1,62 @@
+package io.fnscope.clickhouse;
+
+import io.fnscope.clickhouse.internal.Identifiers;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-insert settings.
+ *
+ * @param deduplicationToken ClickHouse's {@code insert_deduplication_token}: a second insert with the same token into
+ *                           the same table is dropped by ClickHouse (on MergeTree tables with
+ *                           {@code non_replicated_deduplication_window > 0}, or replicated tables), so a writer can
+ *                           retry a batch whose outcome it does not know. Derive it from what identifies the batch
+ *                           (e.g. topic, partition and offset range) and keep the batch's rows identical across
+ *                           retries: ClickHouse numbers the blocks of one insert under the token. Null = none.
+ * @param settings           any other ClickHouse setting, by name, as text
+ *                           ({@code deduplicate_blocks_in_dependent_materialized_views -> 1})
+ */
+public record InsertOptions(String deduplicationToken, Map<String, String> settings) {
+
+    public static final InsertOptions NONE = new InsertOptions(null, Map.of());
+
+    public InsertOptions {
+        if (deduplicationToken != null && deduplicationToken.isEmpty()) {
+            throw new IllegalArgumentException("an empty deduplication token would disable deduplication; pass null");
+        }
+        settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        settings.forEach((k, v) -> {
+            Identifiers.requireIdentifier(k, "setting name");
+            Objects.requireNonNull(v, () -> "setting " + k + " has no value");
+        });
+        if (settings.containsKey("insert_deduplication_token")) {
+            throw new IllegalArgumentException("set the token with withDeduplicationToken, not as a raw setting");
+        }
+    }
+
+    public static InsertOptions deduplicatedBy(String token) {
+        return NONE.withDeduplicationToken(token);
+    }
+
+    public InsertOptions withDeduplicationToken(String token) {
+        return new InsertOptions(token, settings);
+    }
+
+    public InsertOptions withSetting(String name, Object value) {
+        Map<String, String> s = new LinkedHashMap<>(settings);
+        s.put(name, String.valueOf(value));
+        return new InsertOptions(deduplicationToken, s);
+    }
+
+    /** Every setting to send, the token included, in ClickHouse's names. */
+    public Map<String, String> effectiveSettings() {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        if (deduplicationToken != null) {
+            all.put("insert_deduplication_token", deduplicationToken);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,69 @@
+package io.fnscope.clickhouse.internal;
+
+import io.fnscope.clickhouse.ClickHouseException;
+
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ClickHouse error codes fnscope treats specially (names as in ClickHouse's {@code src/Common/ErrorCodes.cpp}).
+ *
+ * <p>A code is <b>transient</b> when the same statement may succeed later without change: the server was busy,
+ * short of memory, behind on merges, or the query ran out of time. The writer retries those (with its
+ * deduplication token); everything else (syntax, unknown table, type mismatch, bad data) would fail again and is
+ * dead-lettered or reported. A query-API caller whose query hit its own timeout or memory cap gets a retryable
+ * error too: retrying may work when the server is less busy, or will fail the same way, the caller decides.
+ */
+public final class ErrorCodes {
+    public static final int UNKNOWN_TABLE = 60;
+    public static final int SYNTAX_ERROR = 62;
+    public static final int TIMEOUT_EXCEEDED = 159;
+    public static final int TOO_SLOW = 160;
+    public static final int TOO_MANY_SIMULTANEOUS_QUERIES = 202;
+    public static final int NO_FREE_CONNECTION = 203;
+    public static final int SOCKET_TIMEOUT = 209;
+    public static final int NETWORK_ERROR = 210;
+    public static final int ABORTED = 236;
+    public static final int MEMORY_LIMIT_EXCEEDED = 241;
+    public static final int TABLE_IS_READ_ONLY = 242;
+    public static final int TOO_MANY_PARTS = 252;
+    public static final int ALL_CONNECTION_TRIES_FAILED = 279;
+    public static final int UNKNOWN_STATUS_OF_INSERT = 319;
+    public static final int QUERY_WAS_CANCELLED = 394;
+    public static final int CANNOT_SCHEDULE_TASK = 439;
+    public static final int BAD_QUERY_PARAMETER = 457;
+    public static final int KEEPER_EXCEPTION = 999;
+
+    private static final Set<Integer> TRANSIENT = Set.of(
+            TIMEOUT_EXCEEDED, TOO_SLOW, TOO_MANY_SIMULTANEOUS_QUERIES, NO_FREE_CONNECTION, SOCKET_TIMEOUT,
+            NETWORK_ERROR, ABORTED, MEMORY_LIMIT_EXCEEDED, TABLE_IS_READ_ONLY, TOO_MANY_PARTS,
+            ALL_CONNECTION_TRIES_FAILED, UNKNOWN_STATUS_OF_INSERT, QUERY_WAS_CANCELLED, CANNOT_SCHEDULE_TASK,
+            KEEPER_EXCEPTION);
+
+    /** ClickHouse messages start with {@code Code: N. DB::Exception: ...}. */
+    private static final Pattern CODE = Pattern.compile("^\\s*Code:\\s*(\\d+)\\.");
+
+    private ErrorCodes() {
+    }
+
+    public static boolean isTransient(int code) {
+        return TRANSIENT.contains(code);
+    }
+
+    /** The code a ClickHouse message starts with, or {@link ClickHouseException#NO_CODE}. */
+    public static int parse(String message) {
+        if (message == null) {
+            return ClickHouseException.NO_CODE;
+        }
+        Matcher m = CODE.matcher(message);
+        if (m.find()) {
+            try {
+                return Integer.parseInt(m.group(1));
+            } catch (NumberFormatException e) {
+                return ClickHouseException.NO_CODE;
+            }
+        }
+        return ClickHouseException.NO_CODE;
+    }
+}

@@ -1,0 +1,3 @@
+SELECT version, name, checksum, applied_at
+FROM `${database}`.schema_migrations FINAL
+ORDER BY version

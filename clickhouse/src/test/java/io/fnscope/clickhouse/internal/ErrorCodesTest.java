@@ -1,0 +1,27 @@
+package io.fnscope.clickhouse.internal;
+
+import io.fnscope.clickhouse.ClickHouseException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErrorCodesTest {
+
+    @Test
+    void codesAreParsedFromClickHouseMessages() {
+        assertThat(ErrorCodes.parse("Code: 60. DB::Exception: Unknown table ... (UNKNOWN_TABLE)")).isEqualTo(60);
+        assertThat(ErrorCodes.parse("Code: 241. DB::Exception: Code: 241. DB::Exception: nested")).isEqualTo(241);
+        assertThat(ErrorCodes.parse("connection refused")).isEqualTo(ClickHouseException.NO_CODE);
+        assertThat(ErrorCodes.parse(null)).isEqualTo(ClickHouseException.NO_CODE);
+    }
+
+    @Test
+    void transientCodesAreThoseThatPass() {
+        assertThat(ErrorCodes.isTransient(ErrorCodes.TOO_MANY_PARTS)).isTrue();
+        assertThat(ErrorCodes.isTransient(ErrorCodes.TIMEOUT_EXCEEDED)).isTrue();
+        assertThat(ErrorCodes.isTransient(ErrorCodes.MEMORY_LIMIT_EXCEEDED)).isTrue();
+        assertThat(ErrorCodes.isTransient(ErrorCodes.UNKNOWN_TABLE)).isFalse();
+        assertThat(ErrorCodes.isTransient(ErrorCodes.SYNTAX_ERROR)).isFalse();
+        assertThat(ErrorCodes.isTransient(ClickHouseException.NO_CODE)).isFalse();
+    }
+}

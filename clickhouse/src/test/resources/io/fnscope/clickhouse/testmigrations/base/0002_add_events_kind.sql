@@ -1,0 +1,1 @@
+ALTER TABLE `${database}`.events ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'span'

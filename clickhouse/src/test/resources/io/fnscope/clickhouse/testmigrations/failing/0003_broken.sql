@@ -1,0 +1,1 @@
+CREATE TABLE `${database}`.broken (x UInt8) ENGINE = NoSuchEngine

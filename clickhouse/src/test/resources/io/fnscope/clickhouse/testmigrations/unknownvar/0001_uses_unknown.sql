@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS `${database}`.t (x UInt8) ENGINE = MergeTree ORDER BY x TTL x + ${nope}
