@@ -1,0 +1,47 @@
+-- Every span, one row each. Sorted by (tenant, hour, trace id): a trace's spans sit together, which makes a
+-- trace-by-id read touch one granule and lets ZSTD fold the repeated ids, names and resource attributes; the hour
+-- prefix keeps time-range searches to the hours asked for.
+CREATE TABLE IF NOT EXISTS ${database}.spans
+(
+    tenant                   LowCardinality(String),
+    trace_id                 FixedString(16),
+    span_id                  FixedString(8),
+    parent_span_id           FixedString(8),
+    trace_state              String CODEC(ZSTD(1)),
+    flags                    UInt32 CODEC(ZSTD(1)),
+    name                     LowCardinality(String),
+    kind                     Enum8('unspecified' = 0, 'internal' = 1, 'server' = 2, 'client' = 3, 'producer' = 4, 'consumer' = 5),
+    start_time               DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+    duration_ns              UInt64 CODEC(T64, ZSTD(1)),
+    status_code              Enum8('unset' = 0, 'ok' = 1, 'error' = 2),
+    status_message           String CODEC(ZSTD(1)),
+    service                  LowCardinality(String),
+    function                 LowCardinality(String),
+    invocation_id            String CODEC(ZSTD(1)),
+    scope_name               LowCardinality(String),
+    scope_version            LowCardinality(String),
+    resource_attributes      Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    resource_attribute_types Map(LowCardinality(String), Enum8('int' = 1, 'double' = 2, 'bool' = 3, 'bytes' = 4, 'array' = 5, 'kvlist' = 6)) CODEC(ZSTD(1)),
+    attributes               Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    attribute_types          Map(LowCardinality(String), Enum8('int' = 1, 'double' = 2, 'bool' = 3, 'bytes' = 4, 'array' = 5, 'kvlist' = 6)) CODEC(ZSTD(1)),
+    events_time              Array(DateTime64(9)) CODEC(ZSTD(1)),
+    events_name              Array(LowCardinality(String)) CODEC(ZSTD(1)),
+    events_attributes        Array(Map(LowCardinality(String), String)) CODEC(ZSTD(1)),
+    links_trace_id           Array(FixedString(16)) CODEC(ZSTD(1)),
+    links_span_id            Array(FixedString(8)) CODEC(ZSTD(1)),
+    links_trace_state        Array(String) CODEC(ZSTD(1)),
+    links_attributes         Array(Map(LowCardinality(String), String)) CODEC(ZSTD(1)),
+    dropped_attributes_count UInt32 CODEC(ZSTD(1)),
+    dropped_events_count     UInt32 CODEC(ZSTD(1)),
+    dropped_links_count      UInt32 CODEC(ZSTD(1)),
+    INDEX idx_attribute_keys mapKeys(attributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_attribute_values mapValues(attributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_resource_values mapValues(resource_attributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_duration duration_ns TYPE minmax GRANULARITY 1
+)
+ENGINE = MergeTree
+PARTITION BY toDate(start_time)
+PRIMARY KEY (tenant, toStartOfHour(start_time), trace_id)
+ORDER BY (tenant, toStartOfHour(start_time), trace_id, start_time)
+TTL toDateTime(start_time) + INTERVAL ${spans_ttl_days} DAY
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${dedup_window}

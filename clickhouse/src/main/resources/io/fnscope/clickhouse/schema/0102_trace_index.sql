@@ -1,0 +1,15 @@
+-- Where each trace lies in time, so a trace-by-id read knows which hours of `spans` to open. Partitioned by day
+-- and expiring with the spans, so it stays small (one row per trace per insert until merged).
+CREATE TABLE IF NOT EXISTS ${database}.trace_index
+(
+    tenant     LowCardinality(String),
+    trace_id   FixedString(16),
+    start_time SimpleAggregateFunction(min, DateTime64(9)),
+    end_time   SimpleAggregateFunction(max, DateTime64(9)),
+    spans      SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toDate(start_time)
+ORDER BY (tenant, trace_id)
+TTL toDateTime(start_time) + INTERVAL ${spans_ttl_days} DAY
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${dedup_window}
