@@ -365,6 +365,39 @@ public abstract class ClickHouseContract {
                 .containsExactly("100001 5000050000 value-99999");
     }
 
+    /**
+     * A Native block (header: column count, row count; per column its name, its type and its values in bulk) whose
+     * plain types ClickHouse converts to the table's: String into LowCardinality(String), Map(String, String) into
+     * Map(LowCardinality(String), String); arrays and maps as offsets then elements; Nullable as a null map then
+     * values. Deduplication tokens work the same as with RowBinary.
+     */
+    @Test
+    void nativeBlocksLoadAndConvertToTheTablesTypes() {
+        ch.execute("CREATE TABLE " + db + ".nat (id UInt64, name LowCardinality(String), "
+                + "attrs Map(LowCardinality(String), String), tags Array(String), cost Nullable(Decimal(18, 12))) "
+                + "ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100");
+        List<Column> plain = List.of(Column.of("id", "UInt64"), Column.of("name", "String"),
+                Column.of("attrs", "Map(String, String)"), Column.of("tags", "Array(String)"),
+                Column.of("cost", "Nullable(Decimal(18, 12))"));
+        RowBinaryBody block = out -> {
+            out.varint(5).varint(2);
+            out.string("id").string("UInt64").uint64(1).uint64(2);
+            out.string("name").string("String").string("a").string("b");
+            out.string("attrs").string("Map(String, String)").uint64(2).uint64(3) // offsets: 2 entries, then 1
+                    .string("k1").string("k2").string("k3").string("v1").string("v2").string("v3");
+            out.string("tags").string("Array(String)").uint64(0).uint64(1).string("t");
+            out.string("cost").string("Nullable(Decimal(18, 12))").uint8(0).uint8(1).int64(600_002).int64(0);
+        };
+        InsertOptions nat = InsertOptions.deduplicatedBy("native-1").withFormat(InsertOptions.Format.NATIVE);
+        ch.insert(db + ".nat", plain, block, nat);
+        ch.insert(db + ".nat", plain, block, nat);
+        assertThat(ch.query("SELECT id, name, toString(attrs) AS a, toString(tags) AS t, toString(cost) AS c FROM "
+                        + db + ".nat ORDER BY id",
+                r -> r.getLong("id") + "|" + r.getString("name") + "|" + r.getString("a") + "|" + r.getString("t")
+                        + "|" + r.getString("c")))
+                .containsExactly("1|a|{'k1':'v1','k2':'v2'}|[]|0.000000600002", "2|b|{'k3':'v3'}|['t']|null");
+    }
+
     @Test
     void aRepeatedInsertWithTheSameDeduplicationTokenIsANoOp() {
         createTable("kv", KV, "ORDER BY k SETTINGS non_replicated_deduplication_window = 1000");

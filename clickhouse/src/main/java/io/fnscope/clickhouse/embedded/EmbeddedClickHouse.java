@@ -141,7 +141,8 @@ public final class EmbeddedClickHouse implements ClickHouse {
             String settings = StatementText.settingsClause(options.effectiveSettings());
             String sql = "INSERT INTO " + target + " " + StatementText.columnList(columns)
                     + (settings.isEmpty() ? "" : " " + settings)
-                    + " SELECT * FROM file(" + ParameterText.quoted(file.toString()) + ", 'RowBinary', "
+                    + " SELECT * FROM file(" + ParameterText.quoted(file.toString()) + ", '"
+                    + options.format().clickHouseName() + "', "
                     + ParameterText.quoted(StatementText.structure(columns)) + ")";
             run(sql, NO_OUTPUT, Map.of(), bytes -> null);
         } finally {

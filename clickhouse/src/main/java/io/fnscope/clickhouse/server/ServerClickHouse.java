@@ -188,7 +188,8 @@ public final class ServerClickHouse implements ClickHouse {
                     bodyFailure.set(f);
                     throw f;
                 }
-            }, ClickHouseFormat.RowBinary, is).get()) {
+            }, options.format() == InsertOptions.Format.NATIVE ? ClickHouseFormat.Native : ClickHouseFormat.RowBinary,
+                    is).get()) {
                 return null;
             } catch (Exception e) {
                 if (bodyFailure.get() != null) {

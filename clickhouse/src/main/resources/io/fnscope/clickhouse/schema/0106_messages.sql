@@ -3,7 +3,7 @@
 CREATE TABLE IF NOT EXISTS ${database}.messages
 (
     tenant      LowCardinality(String),
-    message_id  String,
+    message_id  String CODEC(ZSTD(1)),
     system      LowCardinality(String),
     destination LowCardinality(String),
     operation   LowCardinality(String),

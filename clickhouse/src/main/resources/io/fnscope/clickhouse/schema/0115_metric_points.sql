@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS ${database}.metric_points
     quantile_values     Array(Float64) CODEC(ZSTD(1)),
     flags               UInt32,
     scope_name          LowCardinality(String),
-    resource_attributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    resource_attributes Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1)),
     attributes          Map(LowCardinality(String), String) CODEC(ZSTD(1))
 )
 ENGINE = MergeTree

@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS ${database}.logs
     flags               UInt32,
     event_name          LowCardinality(String),
     scope_name          LowCardinality(String),
-    resource_attributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    resource_attributes Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1)),
     attributes          Map(LowCardinality(String), String) CODEC(ZSTD(1)),
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_body body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 1
