@@ -1,0 +1,386 @@
+package io.fnscope.writer;
+
+import io.fnscope.clickhouse.ClickHouse;
+import io.fnscope.clickhouse.ClickHouseDefaults;
+import io.fnscope.clickhouse.Migrations;
+import io.fnscope.clickhouse.RetentionSettings;
+import io.fnscope.clickhouse.TelemetrySchema;
+import io.fnscope.clickhouse.embedded.EmbeddedClickHouse;
+import io.fnscope.cost.InvocationPricer;
+import io.fnscope.cost.PricingCatalog;
+import io.fnscope.pipeline.Signal;
+import io.fnscope.pipeline.TelemetryHeaders;
+import io.fnscope.pipeline.kafka.EmbeddedKafkaBroker;
+import io.fnscope.pipeline.kafka.KafkaCluster;
+import io.fnscope.pipeline.kafka.KafkaSettings;
+import io.fnscope.tenancy.KeyHash;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code bin/bench writer}: the writer's throughput, end-to-end freshness and bytes per span on disk, with the
+ * realistic Lambda span mix of {@link LambdaTraceMix}. Two modes, each in its own JVM (one embedded ClickHouse per
+ * process):
+ *
+ * <pre>
+ * throughput [spans=2000000] [traces-per-record=10] [key=value...]
+ *     preloads fnscope.traces of an embedded broker, then times the writer draining it into the embedded engine
+ *     (decode, invocations and cost, inserts into spans + 4 materialized views, commits); then OPTIMIZE FINAL and
+ *     bytes per span (compressed, over spans, trace_index, span_links, messages) with the biggest columns.
+ * freshness [rate=10000] [seconds=30] [warmup=10] [traces-per-record=10]
+ *     the all-in-one (collector + writer, embedded Kafka and ClickHouse) in this JVM; OTLP/HTTP requests at
+ *     {@code rate} spans/s; for every record, the time from the collector accepting it to its rows being
+ *     queryable (insert done), as the writer measures it, p50/p90/p99/max.
+ * </pre>
+ *
+ * Writer settings can be given as {@code fnscope.writer.*} keys ({@code flush-interval=1s insert-parallelism=4...}).
+ */
+public final class WriterBench {
+    private WriterBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: WriterBench throughput|freshness [key=value ...]");
+            System.exit(2);
+        }
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value, got " + args[i]);
+            }
+            opts.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        switch (args[0]) {
+            case "throughput" -> throughput(opts);
+            case "freshness" -> freshness(opts);
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+        System.exit(0);
+    }
+
+    static WriterSettings settings(Map<String, String> o) {
+        WriterSettings d = WriterSettings.defaults();
+        return new WriterSettings(true, "bench-" + UUID.randomUUID(),
+                duration(o.get("flush-interval"), d.flushInterval()),
+                Integer.parseInt(o.getOrDefault("max-batch-rows", "" + d.maxBatchRows())),
+                Long.parseLong(o.getOrDefault("max-batch-bytes", "" + d.maxBatchBytes())),
+                Integer.parseInt(o.getOrDefault("max-poll-records", "" + d.maxPollRecords())),
+                d.pollTimeout(),
+                Integer.parseInt(o.getOrDefault("insert-parallelism", "" + d.insertParallelism())),
+                d.retryInitialBackoff(), d.retryMaxBackoff(), d.shutdownTimeout(), Map.of());
+    }
+
+    private static Duration duration(String s, Duration fallback) {
+        if (s == null) {
+            return fallback;
+        }
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("s")) {
+            return Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+        }
+        return Duration.parse(s);
+    }
+
+    // ---- throughput and bytes per span ---------------------------------------------------------------------
+
+    static void throughput(Map<String, String> o) throws Exception {
+        long target = Long.parseLong(o.getOrDefault("spans", "2000000"));
+        int perRecord = Integer.parseInt(o.getOrDefault("traces-per-record", "10"));
+        int partitions = Integer.parseInt(o.getOrDefault("partitions", "4"));
+        Path dir = Files.createTempDirectory("fnscope-writer-bench");
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), "127.0.0.1", 0, 0, Map.of()).start();
+        KafkaCluster cluster = new KafkaCluster(new KafkaSettings(broker.bootstrapServers(), "fnscope.", partitions, (short) 1,
+                24, true, Map.of(), new KafkaSettings.Embedded(false, null, "127.0.0.1", 0, 0, Map.of())), dir.toString());
+        try (Admin admin = cluster.newAdmin()) {
+            cluster.ensureTopics(admin, Duration.ofSeconds(30));
+        }
+        EmbeddedClickHouse ch = EmbeddedClickHouse.open(dir.resolve("clickhouse"), EmbeddedClickHouse.defaultLibrary(),
+                4, ClickHouseDefaults.of("fnscope"));
+        new Migrations(ch, List.of(TelemetrySchema.migrations(RetentionSettings.defaults(), 10000))).apply();
+
+        // Preload (not timed).
+        LambdaTraceMix mix = new LambdaTraceMix(42);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        long records = 0;
+        long bytes = 0;
+        Map<String, Object> p = cluster.clientProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long preloadStart = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            while (mix.spans < target) {
+                long before = mix.spans;
+                byte[] value = mix.record(perRecord, now - 600_000_000_000L + mix.spans * 3_000L);
+                int items = (int) (mix.spans - before);
+                TelemetryHeaders h = new TelemetryHeaders("bench", Signal.TRACES, TelemetryHeaders.PROTOBUF,
+                        UUID.randomUUID(), System.currentTimeMillis(), items);
+                producer.send(new ProducerRecord<>(cluster.topics().of(Signal.TRACES), null, (byte[]) null, value, h.toKafka()));
+                records++;
+                bytes += value.length;
+            }
+            producer.flush();
+        }
+        long spans = mix.spans;
+        System.out.printf(Locale.ROOT, "preloaded %,d spans in %,d records (%.1f spans/record, %,d bytes of OTLP, %.0f bytes/span) in %.1f s%n",
+                spans, records, (double) spans / records, bytes, (double) bytes / spans, (System.nanoTime() - preloadStart) / 1e9);
+
+        WriterSettings settings = settings(o);
+        System.out.printf(Locale.ROOT, "writer: flush-interval=%s max-batch-rows=%d max-batch-bytes=%d max-poll-records=%d insert-parallelism=%d%n",
+                settings.flushInterval(), settings.maxBatchRows(), settings.maxBatchBytes(), settings.maxPollRecords(),
+                settings.insertParallelism());
+        if (Boolean.parseBoolean(o.getOrDefault("stop-merges", "false"))) {
+            ch.execute("SYSTEM STOP MERGES");
+            System.out.println("merges stopped (exploration only)");
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WriterMetrics metrics = new WriterMetrics(registry);
+        Writer writer = WriterFactory.build(cluster, ch, new InvocationPricer(PricingCatalog.load(null)), settings, metrics,
+                Clock.systemUTC());
+        writer.subscribe();
+        String load = loadAverage();
+        CpuMeter cpu = new CpuMeter();
+        var threads = ManagementFactory.getThreadMXBean();
+        long loopCpuStart = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        double written = 0;
+        while (written < spans) {
+            writer.pollOnce();
+            var c = registry.find("fnscope.writer.rows").tag("table", "spans").counter();
+            written = c == null ? 0 : c.count();
+            if (System.nanoTime() - start > Duration.ofMinutes(20).toNanos()) {
+                throw new IllegalStateException("not drained after 20 minutes: " + written + " of " + spans);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double loopCpu = (threads.getCurrentThreadCpuTime() - loopCpuStart) / 1e9;
+        String cpuUse = cpu.report(seconds) + String.format(Locale.ROOT,
+                " (writer loop thread: %.1f s CPU = %.1f us/span for poll, decode, encode, commits)", loopCpu, loopCpu * 1e6 / spans);
+        String loadAfter = loadAverage();
+        writer.stop();
+        writer.close();
+        long stored = ch.query("SELECT count() AS n FROM fnscope.spans", r -> r.getLong("n")).getFirst();
+        var insert = registry.get("fnscope.writer.insert.duration").tag("table", "spans").timer();
+        var batch = registry.get("fnscope.writer.insert.rows").tag("table", "spans").summary();
+        System.out.printf(Locale.ROOT, "THROUGHPUT %,.0f spans/s (%,d spans in %.2f s; %,d in ClickHouse); %s; load average before %s, after %s%n",
+                spans / seconds, spans, seconds, stored, cpuUse, load, loadAfter);
+        System.out.printf(Locale.ROOT, "  spans inserts: %d, mean %.0f ms, max %.0f ms, mean %.0f rows/insert; invocations rows %,.0f%n",
+                insert.count(), insert.mean(TimeUnit.MILLISECONDS), insert.max(TimeUnit.MILLISECONDS), batch.mean(),
+                registry.get("fnscope.writer.rows").tag("table", "invocations").counter().count());
+
+        if (Boolean.parseBoolean(o.getOrDefault("stop-merges", "false"))) {
+            ch.execute("SYSTEM START MERGES");
+        }
+        bytesPerSpan(ch, stored);
+        ch.close();
+        cluster.close();
+        broker.close();
+        deleteTree(dir);
+    }
+
+    static void bytesPerSpan(ClickHouse ch, long spans) {
+        List<String> parts = new ArrayList<>();
+        long unmerged = totalBytes(ch, parts);
+        for (String t : TelemetrySchema.SPAN_TABLES) {
+            ch.execute("OPTIMIZE TABLE fnscope." + t + " FINAL");
+        }
+        parts.clear();
+        long merged = totalBytes(ch, parts);
+        System.out.printf(Locale.ROOT, "BYTES PER SPAN %.1f (compressed columns of %s after OPTIMIZE FINAL, %,d bytes for %,d spans; "
+                + "before merging %.1f)%n", (double) merged / spans, TelemetrySchema.SPAN_TABLES, merged, spans,
+                (double) unmerged / spans);
+        parts.forEach(s -> System.out.println("  " + s));
+        System.out.println("  spans columns, compressed bytes per span:");
+        ch.query("SELECT name, data_compressed_bytes AS c, data_uncompressed_bytes AS u FROM system.columns "
+                        + "WHERE database = 'fnscope' AND table = 'spans' ORDER BY c DESC",
+                r -> String.format(Locale.ROOT, "    %-26s %6.2f  (uncompressed %.1f)", r.getString("name"),
+                        (double) r.getLong("c") / spans, (double) r.getLong("u") / spans))
+                .forEach(System.out::println);
+    }
+
+    private static long totalBytes(ClickHouse ch, List<String> lines) {
+        long total = 0;
+        for (String t : TelemetrySchema.SPAN_TABLES) {
+            var row = ch.query("SELECT sum(data_compressed_bytes) AS c, sum(data_uncompressed_bytes) AS u, sum(rows) AS r, "
+                            + "count() AS parts, sum(secondary_indices_compressed_bytes) AS idx, sum(primary_key_bytes_in_memory) AS pk "
+                            + "FROM system.parts WHERE database = 'fnscope' AND table = {t:String} AND active",
+                    Map.of("t", t), r -> new long[] {r.getLong("c"), r.getLong("u"), r.getLong("r"), r.getLong("parts"),
+                            r.getLong("idx"), r.getLong("pk")}).getFirst();
+            total += row[0];
+            lines.add(String.format(Locale.ROOT, "%-12s %,14d bytes compressed (%,d uncompressed), %,d rows, %d parts, "
+                    + "skip indexes %,d bytes", t, row[0], row[1], row[2], row[3], row[4]));
+        }
+        return total;
+    }
+
+    // ---- freshness -------------------------------------------------------------------------------------------
+
+    static void freshness(Map<String, String> o) throws Exception {
+        int rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "30"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "10"));
+        int perRecord = Integer.parseInt(o.getOrDefault("traces-per-record", "10"));
+        Path dir = Files.createTempDirectory("fnscope-writer-fresh");
+        String key = "fns_benchmarkWriterKey0000000000000000";
+        int http = freePort();
+        Map<String, Object> p = new HashMap<>();
+        p.put("fnscope.data-dir", dir.toString());
+        p.put("fnscope.listen-host", "127.0.0.1");
+        p.put("micronaut.server.port", http);
+        p.put("fnscope.collector.http-port", http);
+        p.put("fnscope.collector.grpc-port", freePort());
+        p.put("fnscope.query.enabled", false);
+        p.put("fnscope.query.http-port", freePort());
+        p.put("fnscope.kafka.embedded.enabled", true);
+        p.put("fnscope.kafka.embedded.port", freePort());
+        p.put("fnscope.kafka.embedded.controller-port", freePort());
+        p.put("fnscope.auth.keys[0].tenant", "bench");
+        p.put("fnscope.auth.keys[0].role", "ingest");
+        p.put("fnscope.auth.keys[0].sha256", KeyHash.sha256Hex(key));
+        o.forEach((k, v) -> {
+            if (!k.equals("rate") && !k.equals("seconds") && !k.equals("warmup") && !k.equals("traces-per-record")) {
+                p.put("fnscope.writer." + k, v);
+            }
+        });
+        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p);
+        WriterMetrics metrics = server.getApplicationContext().getBean(WriterMetrics.class);
+        Histogram window = new Histogram(600_000, 3);
+        AtomicLong measuring = new AtomicLong();
+        metrics.observeFreshness(ms -> {
+            if (measuring.get() == 1) {
+                synchronized (window) {
+                    window.recordValue(Math.max(0, Math.min(ms, 600_000)));
+                }
+            }
+        });
+
+        // Requests of perRecord invocations (~5 spans each), distinct bodies, generated ahead.
+        LambdaTraceMix mix = new LambdaTraceMix(7);
+        int requestsPerSecond = Math.max(1, (int) Math.round(rate / (perRecord * 5.0)));
+        int total = requestsPerSecond * (seconds + warmup);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        List<byte[]> bodies = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            bodies.add(mix.record(perRecord, now + i * 1_000_000L));
+        }
+        double spansPerRequest = (double) mix.spans / total;
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + http + "/v1/traces");
+        AtomicLong sent = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
+        long periodNanos = 1_000_000_000L / requestsPerSecond;
+        AtomicLong next = new AtomicLong();
+        String load = loadAverage();
+        pacer.scheduleAtFixedRate(() -> {
+            int i = (int) next.getAndIncrement();
+            if (i >= bodies.size()) {
+                return;
+            }
+            HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-protobuf")
+                    .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
+            client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    failed.incrementAndGet();
+                } else {
+                    sent.incrementAndGet();
+                }
+            });
+        }, 0, periodNanos, TimeUnit.NANOSECONDS);
+        Thread.sleep(warmup * 1000L);
+        CpuMeter cpu = new CpuMeter();
+        measuring.set(1);
+        Thread.sleep(seconds * 1000L);
+        measuring.set(0);
+        String cpuUse = cpu.report(seconds);
+        String loadAfter = loadAverage();
+        pacer.shutdownNow();
+        Histogram h;
+        synchronized (window) {
+            h = window.copy();
+        }
+        System.out.printf(Locale.ROOT, "FRESHNESS at %,d spans/s (%d requests/s of %.1f spans; %d sent ok, %d failed): "
+                        + "records %d, p50 %d ms, p90 %d ms, p99 %d ms, max %d ms; %s; load average before %s, after %s%n",
+                (int) (requestsPerSecond * spansPerRequest), requestsPerSecond, spansPerRequest, sent.get(), failed.get(),
+                h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+                h.getMaxValue(), cpuUse, load, loadAfter);
+        server.close();
+        deleteTree(dir);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** CPU time of this process over a phase, as cores used. */
+    static final class CpuMeter {
+        private final long cpuStart = processCpuNanos();
+
+        String report(double seconds) {
+            double cores = (processCpuNanos() - cpuStart) / 1e9 / seconds;
+            return String.format(Locale.ROOT, "process CPU %.2f cores of %d", cores, Runtime.getRuntime().availableProcessors());
+        }
+
+        private static long processCpuNanos() {
+            var os = ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}

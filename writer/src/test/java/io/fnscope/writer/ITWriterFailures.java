@@ -1,0 +1,134 @@
+package io.fnscope.writer;
+
+import io.fnscope.pipeline.Signal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.trace.v1.Span;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.fnscope.writer.ITWriter.*;
+import static io.fnscope.writer.TestObjects.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** ClickHouse down and back, ClickHouse refusing rows, partitions moving between writers. */
+class ITWriterFailures {
+
+    @Test
+    void whileClickHouseIsDownTheWriterPausesCommitsNothingAndCatchesUpWhenItIsBack() {
+        FailingClickHouse[] failing = new FailingClickHouse[1];
+        try (WriterHarness h = new WriterHarness(ch -> failing[0] = new FailingClickHouse(ch))) {
+            FailingClickHouse ch = failing[0];
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Writer w = h.writer(h.settings(), registry);
+            ch.down("spans", "invocations", "metric_points", "logs", "lambda_platform_events");
+            sendMix(h, MIX_TRACES);
+            takeAll(w, MIX_RECORDS);
+            WriterHarness.stepUntil(w, h.clock, () -> registry.find("fnscope.writer.retries").counter() != null
+                    && registry.get("fnscope.writer.retries").counter().count() >= 4, TIMEOUT);
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isZero();
+            assertThat(registry.get("fnscope.writer.paused").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("fnscope.writer.retries").tags("cause", "clickhouse").counter().count()).isGreaterThanOrEqualTo(4);
+            // Nothing committed but the plans: a restart now would read every record again.
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed = h.committed(null);
+            assertThat(committed.values()).allSatisfy(o -> assertThat(o.metadata()).startsWith(Writer.PLAN_PREFIX));
+            assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isZero();
+
+            // Back, but invocations are still refused: the other tables go in, the flush waits for the last one.
+            ch.up();
+            ch.down("invocations");
+            WriterHarness.stepUntil(w, h.clock, () -> h.count("SELECT count() FROM {db}.spans") == 36, TIMEOUT);
+            assertThat(h.count("SELECT count() FROM {db}.invocations")).isZero();
+            assertThat(committedTotal(h)).isZero();
+
+            ch.up();
+            WriterHarness.stepUntil(w, h.clock, () -> committedTotal(h) == MIX_RECORDS, TIMEOUT);
+            assertThat(results(h)).containsEntry("spans", 36L).containsEntry("trace_index.spans", 36L)
+                    .containsEntry("invocation rows", 18L).containsEntry("invocations", 12L)
+                    .containsEntry("function_minute.invocations", 18L).containsEntry("edges_minute.calls", 24L)
+                    .containsEntry("metric_points", 2L).containsEntry("logs", 2L).containsEntry("lambda_platform_events", 12L);
+            assertThat(registry.get("fnscope.writer.paused").gauge().value()).isZero();
+
+            // And the partitions were resumed: new records flow.
+            sendMix(h, 2);
+            WriterHarness.stepUntil(w, h.clock, () -> h.count("SELECT count() FROM {db}.spans") == 42, TIMEOUT);
+        }
+    }
+
+    @Test
+    void rowsClickHouseRefusesAreRetriedRecordByRecordAndOnlyTheRefusedRecordIsDeadLettered() {
+        try (WriterHarness h = new WriterHarness()) {
+            // A real refusal by the engine: a constraint (VIOLATED_CONSTRAINT is not retryable).
+            h.clickHouse.execute("ALTER TABLE " + h.db + ".spans ADD CONSTRAINT no_poison CHECK name != 'poison'");
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Writer w = h.writer(h.settings(), registry);
+            String traces = h.topic(Signal.TRACES);
+            h.send(traceRecord(h, "orders", "good-1", T0_NANOS), 0);
+            var poison = request(serviceResource("svc"), serverSpan(traceId(), "poison", T0_NANOS, 1).build());
+            long poisonOffset = h.send(record(traces, "acme", Signal.TRACES, poison.toByteArray(), 1), 0).offset();
+            long last = h.send(traceRecord(h, "orders", "good-2", T0_NANOS), 0).offset();
+
+            WriterHarness.stepUntil(w, h.clock, () -> h.committedOffset(traces, 0) == last + 1, TIMEOUT);
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isEqualTo(6);
+            assertThat(h.count("SELECT count() FROM {db}.spans WHERE name = 'poison'")).isZero();
+            List<ConsumerRecord<byte[], byte[]>> dead = h.deadLetters(1);
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.getFirst(), DeadLetters.OFFSET)).isEqualTo("" + poisonOffset);
+            assertThat(header(dead.getFirst(), DeadLetters.REASON)).isEqualTo("insert_rejected");
+            assertThat(header(dead.getFirst(), DeadLetters.ERROR)).contains("VIOLATED_CONSTRAINT").contains("no_poison");
+            assertThat(registry.get("fnscope.writer.record.fallbacks").tags("table", "spans").counter().count()).isEqualTo(1);
+            assertThat(registry.get("fnscope.writer.records").tags("signal", "traces", "outcome", "written").counter().count()).isEqualTo(2);
+            assertThat(registry.get("fnscope.writer.records").tags("signal", "traces", "outcome", "dead_lettered").counter().count()).isEqualTo(1);
+            assertThat(registry.get("fnscope.writer.dead.letters").tags("reason", "insert_rejected").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void partitionsMovingToASecondWriterAreWrittenOnceInAll() {
+        try (WriterHarness h = new WriterHarness()) {
+            Writer first = h.writer(h.settings(), new SimpleMeterRegistry());
+            int n = 20;
+            for (int i = 0; i < n; i++) {
+                h.send(traceRecord(h, "orders", "req-" + UUID.randomUUID(), T0_NANOS + i), i % 2);
+            }
+            // The first writer holds everything, unflushed, when the second joins.
+            takeAll(first, n);
+            Writer second = h.writer(h.settings(), new SimpleMeterRegistry());
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (committedTotal(h) < n && System.nanoTime() < deadline) {
+                second.pollOnce();
+                first.pollOnce();
+                h.clock.advance(Duration.ofMillis(300));
+            }
+            assertThat(committedTotal(h)).isEqualTo(n);
+            assertThat(results(h)).containsEntry("spans", 3L * n).containsEntry("trace_index.spans", 3L * n)
+                    .containsEntry("invocation rows", (long) n).containsEntry("function_minute.invocations", (long) n);
+            // Both got partitions.
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isEqualTo(3L * n);
+        }
+    }
+
+    @Test
+    void aPlannedBatchEndsAtItsPlanWhenMoreRecordsAreThere() {
+        try (WriterHarness h = new WriterHarness()) {
+            String traces = h.topic(Signal.TRACES);
+            h.send(traceRecord(h, "orders", "a", T0_NANOS), 0);
+            h.send(traceRecord(h, "orders", "b", T0_NANOS), 0);
+            // A plan ending at offset 1 committed at 0, as a writer dying after planning [0, 1) would leave it.
+            try (var admin = h.cluster.newAdmin()) {
+                admin.alterConsumerGroupOffsets(h.group, Map.of(new org.apache.kafka.common.TopicPartition(traces, 0),
+                        new OffsetAndMetadata(0, Writer.PLAN_PREFIX + 1))).all().get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            Writer w = h.writer(h.settings().withFlush(Duration.ofMillis(1), 1_000_000, 512L << 20), new SimpleMeterRegistry());
+            WriterHarness.stepUntil(w, h.clock, () -> h.committedOffset(traces, 0) == 2, TIMEOUT);
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isEqualTo(6);
+        }
+    }
+}
