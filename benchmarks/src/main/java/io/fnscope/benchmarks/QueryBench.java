@@ -1,0 +1,210 @@
+package io.fnscope.benchmarks;
+
+import io.fnscope.clickhouse.ClickHouse;
+import io.fnscope.clickhouse.QueryOptions;
+import io.fnscope.clickhouse.SqlFile;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.IntFunction;
+
+/**
+ * {@code bin/bench query}: the query API's latency on generated data, measured <b>through the HTTP API</b> (JSON
+ * answers included) with one client thread, the API and the embedded ClickHouse in this JVM as in the all-in-one.
+ *
+ * <p>Data ({@code generate_spans.sql}, {@code generate_invocations.sql}): {@code spans} spans (default 10 million,
+ * 10 per trace, one day), invocation rows for every trace (80% with a platform report) and, through the schema's
+ * materialized views, the trace index, link and message indexes and the per-minute roll-ups. It is generated once
+ * into {@code benchmarks/target/query-bench} and reused while its size matches ({@code regenerate=true} forces it).
+ *
+ * <p>Measured, each with {@code warmup} unmeasured then {@code requests} measured requests, different ids or values
+ * each time: trace by id; search by attribute ({@code attr.user.id}, a user that has a trace in that hour) in a
+ * 1-hour window; {@code /functions} over 24 h; the transaction of a 10-trace chain (10 traces linked one after
+ * another through span links). Prints p50/p90/p99/max and the load average around each.
+ *
+ * <p>Keys (key=value): spans, requests (200), warmup (50), regenerate (false).
+ */
+public final class QueryBench {
+    static final Instant BASE = Instant.parse("2026-11-20T00:00:00Z");
+    static final long TRACE_SPACING_US = 86_400;
+
+    private QueryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new HashMap<>(Map.of("spans", "10000000", "requests", "200", "warmup", "50",
+                "regenerate", "false"));
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq < 0 || !o.containsKey(a.substring(0, eq))) {
+                throw new IllegalArgumentException("unknown argument " + a + "; keys: " + o.keySet());
+            }
+            o.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        long spans = Long.parseLong(o.get("spans"));
+        int requests = Integer.parseInt(o.get("requests"));
+        int warmup = Integer.parseInt(o.get("warmup"));
+        Path data = Path.of("benchmarks/target/query-bench").toAbsolutePath();
+        Files.createDirectories(data);
+        int port = freePort();
+        Map<String, Object> p = new HashMap<>();
+        p.put("fnscope.data-dir", data.toString());
+        p.put("fnscope.listen-host", "127.0.0.1");
+        p.put("micronaut.server.port", port);
+        p.put("fnscope.query.http-port", port);
+        p.put("fnscope.collector.http-port", freePort());
+        p.put("fnscope.collector.enabled", false);
+        p.put("fnscope.writer.enabled", false);
+        p.put("fnscope.kafka.embedded.enabled", false);
+        p.put("fnscope.clickhouse.database", "bench");
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p)) {
+            ClickHouse ch = server.getApplicationContext().getBean(ClickHouse.class);
+            generate(ch, spans, Boolean.parseBoolean(o.get("regenerate")));
+            long traces = spans / 10;
+            System.out.println(String.format(Locale.ROOT, "data: %,d spans, %,d invocation rows, %,d function_minute"
+                            + " rows (tenant 'default', %s + 24 h); measured through the HTTP API, 1 client thread",
+                    count(ch, "spans"), count(ch, "invocations"), count(ch, "function_minute"), BASE));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String api = "http://127.0.0.1:" + port + "/api/v1";
+            Random random = new Random(42);
+
+            List<String> ids = sampleTraces(ch, 2000);
+            run(http, "trace by id", warmup, requests, i -> api + "/traces/" + ids.get(random.nextInt(ids.size())));
+
+            List<String[]> users = sampleUsers(ch, 500);
+            run(http, "search attr.user.id, 1 h window", warmup, requests, i -> {
+                String[] u = users.get(random.nextInt(users.size()));
+                long hourStart = Long.parseLong(u[1]);
+                return api + "/traces?attr.user.id=" + u[0] + "&from=" + hourStart + "&to=" + (hourStart + 3_600_000)
+                        + "&limit=20";
+            });
+
+            long dayFrom = BASE.toEpochMilli();
+            run(http, "/functions over 24 h", warmup, requests,
+                    i -> api + "/functions?from=" + dayFrom + "&to=" + (dayFrom + 86_400_000));
+
+            long chains = traces / 1000;
+            run(http, "10-trace transaction", warmup, requests, i -> {
+                long t = (random.nextLong(Math.max(1, chains - 1))) * 1000 + random.nextInt(10);
+                return api + "/transactions/" + traceId(ch, t);
+            });
+            checkTransaction(http, api + "/transactions/" + traceId(ch, 5000));
+        }
+    }
+
+    static void generate(ClickHouse ch, long spans, boolean regenerate) {
+        long have = count(ch, "spans");
+        if (have == spans && !regenerate) {
+            System.out.println(String.format(Locale.ROOT, "data: reusing the %,d generated spans", have));
+            return;
+        }
+        for (String table : List.of("spans", "trace_index", "span_links", "messages", "invocations", "function_minute",
+                "edges_minute", "trace_edges")) {
+            ch.execute("TRUNCATE TABLE IF EXISTS " + ch.database() + "." + table);
+        }
+        Map<String, String> vars = Map.of("database", ch.database());
+        long started = System.nanoTime();
+        ch.execute(SqlFile.render("io/fnscope/benchmarks/query/generate_spans.sql", vars),
+                Map.of("base", BASE, "spans", spans), QueryOptions.NONE);
+        long spansDone = System.nanoTime();
+        ch.execute(SqlFile.render("io/fnscope/benchmarks/query/generate_invocations.sql", vars), Map.of(),
+                QueryOptions.NONE);
+        ch.execute("OPTIMIZE TABLE " + ch.database() + ".trace_index FINAL");
+        ch.execute("OPTIMIZE TABLE " + ch.database() + ".function_minute FINAL");
+        System.out.println(String.format(Locale.ROOT, "data: generated %,d spans in %.1f s (with the materialized"
+                        + " views), invocations in %.1f s", count(ch, "spans"), (spansDone - started) / 1e9,
+                (System.nanoTime() - spansDone) / 1e9));
+    }
+
+    /** Trace t's id, as generate_spans.sql makes it. */
+    static String traceId(ClickHouse ch, long t) {
+        return ch.query("SELECT lower(concat(lpad(hex(cityHash64({t:UInt64}, 1)), 16, '0'),"
+                + " lpad(hex(cityHash64({t:UInt64}, 2)), 16, '0'))) AS id", Map.of("t", t), r -> r.getString("id")).getFirst();
+    }
+
+    static List<String> sampleTraces(ClickHouse ch, int n) {
+        return ch.query("SELECT lower(hex(trace_id)) AS id FROM " + ch.database() + ".trace_index"
+                + " WHERE tenant = 'default' ORDER BY cityHash64(trace_id) LIMIT {n:UInt32}", Map.of("n", n),
+                r -> r.getString("id"));
+    }
+
+    /** Users with a trace in an hour: [user id, hour start epoch ms]. */
+    static List<String[]> sampleUsers(ClickHouse ch, int n) {
+        return ch.query("SELECT attributes['user.id'] AS u, toUnixTimestamp(toStartOfHour(start_time)) * 1000 AS h"
+                        + " FROM " + ch.database() + ".spans WHERE tenant = 'default' AND kind = 'server'"
+                        + " AND cityHash64(trace_id) % 1000 = 7 LIMIT {n:UInt32}",
+                Map.of("n", n), r -> new String[]{r.getString("u"), Long.toString(r.getLong("h"))});
+    }
+
+    static void checkTransaction(HttpClient http, String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        int traces = r.body().split("\"depth\":").length - 1;
+        System.out.println("check: a chain's transaction has " + traces + " traces (status " + r.statusCode() + ")");
+    }
+
+    static void run(HttpClient http, String name, int warmup, int requests, IntFunction<String> url) throws Exception {
+        String before = loadAverage();
+        Histogram h = new Histogram(60_000_000_000L, 3);
+        long bytes = 0;
+        int errors = 0;
+        for (int i = 0; i < warmup + requests; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url.apply(i))).timeout(Duration.ofSeconds(60)).build();
+            long start = System.nanoTime();
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            long took = System.nanoTime() - start;
+            if (r.statusCode() != 200) {
+                errors++;
+                if (errors == 1) {
+                    System.out.println("  " + name + ": " + r.statusCode() + " " + r.body());
+                }
+            }
+            if (i >= warmup) {
+                h.recordValue(took);
+                bytes += r.body().length();
+            }
+        }
+        System.out.println(String.format(Locale.ROOT, "%-34s p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  max %7.1f ms"
+                        + "  (%d requests, %d not 200, avg %,d B)  load %s -> %s", name,
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6, requests, errors, bytes / Math.max(1, requests), before, loadAverage()));
+    }
+
+    static long count(ClickHouse ch, String table) {
+        return ch.query("SELECT count() AS n FROM " + ch.database() + "." + table, r -> r.getLong("n")).getFirst();
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}

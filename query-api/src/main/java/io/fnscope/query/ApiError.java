@@ -1,0 +1,10 @@
+package io.fnscope.query;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+
+/** The body of every error answer of the API: {@code {"error": "what went wrong and what to do"}}. */
+@Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+record ApiError(String error) {
+}

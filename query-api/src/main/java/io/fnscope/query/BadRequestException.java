@@ -1,0 +1,13 @@
+package io.fnscope.query;
+
+/**
+ * A request the API cannot answer as asked: a malformed or out-of-bounds parameter. The message names the parameter
+ * and what to send instead; {@link BadRequestHandler} turns it into a 400 with that message, the only way the API
+ * answers 400 for its own checks.
+ */
+final class BadRequestException extends RuntimeException {
+
+    BadRequestException(String message) {
+        super(message, null, false, false);
+    }
+}

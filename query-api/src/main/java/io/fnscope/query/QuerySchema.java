@@ -1,0 +1,32 @@
+package io.fnscope.query;
+
+import io.fnscope.clickhouse.MigrationSet;
+import io.fnscope.clickhouse.RetentionSettings;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.util.Map;
+
+/**
+ * The query API's own tables ({@code io/fnscope/query/schema}, versions 0200-0299): the {@code trace_edges} index
+ * the transaction view searches, filled by materialized views from span_links and messages. Declared in every
+ * process whatever its roles (unlike the rest of the query API), so that a writer-only process creates the views too
+ * and no span written anywhere is missing from the index.
+ */
+@Factory
+class QuerySchema {
+    static final String LOCATION = "io/fnscope/query/schema";
+
+    @Singleton
+    MigrationSet querySchema(RetentionSettings retention,
+                             @Value("${fnscope.clickhouse.deduplication-window:10000}") int deduplicationWindow) {
+        return migrations(retention, deduplicationWindow);
+    }
+
+    static MigrationSet migrations(RetentionSettings retention, int deduplicationWindow) {
+        return MigrationSet.of("query API index", LOCATION,
+                Map.of("spans_ttl_days", Integer.toString(retention.spansDays()),
+                        "dedup_window", Integer.toString(deduplicationWindow)));
+    }
+}

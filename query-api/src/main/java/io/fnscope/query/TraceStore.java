@@ -1,0 +1,249 @@
+package io.fnscope.query;
+
+import io.fnscope.clickhouse.Row;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Reads traces: one trace by id, searches, and the building blocks the transaction view shares (trace ranges,
+ * spans, invocations, links into traces). Every statement filters by the caller's tenant, so another tenant's trace
+ * id finds nothing (404, as for an id nobody sent), and every read of spans is bounded by time: the traces' range
+ * from trace_index.
+ *
+ * <p>Statements that do not depend on each other run at once on {@code executor} (the embedded engine runs up to
+ * {@code fnscope.clickhouse.embedded.connections} statements at a time): a trace by id is the trace's range, then
+ * its spans, invocations and incoming links together, plus one statement to name the linking spans when there are
+ * any. (Looking the range up inside each statement, as scalar subqueries, saves the first round trip but costs
+ * more: measured, each subquery added 2-4 ms of analysis to the statement that holds it.)
+ */
+final class TraceStore {
+    /** Most links into one trace shown by the trace view. */
+    static final int MAX_INCOMING_LINKS = 1000;
+    /** The longest a Lambda invocation can run: an invocation's report half may start that far from its span. */
+    static final long INVOCATION_SLACK_NS = java.time.Duration.ofMinutes(15).toNanos();
+
+    private final QuerySql sql;
+    private final QuerySettings settings;
+    private final Executor executor;
+
+    TraceStore(QuerySql sql, QuerySettings settings, Executor executor) {
+        this.sql = sql;
+        this.settings = settings;
+        this.executor = executor;
+    }
+
+    /** A trace's time range and span count, from trace_index. */
+    record TraceRange(String traceId, long startNs, long endNs, long spanCount) {
+    }
+
+    Optional<TraceView> trace(String tenant, TraceId id) {
+        List<String> ids = List.of(id.hex());
+        TraceRange range = ranges(tenant, ids).get(id.hex());
+        if (range == null) {
+            return Optional.empty();
+        }
+        int max = settings.maxTraceSpans();
+        long window = settings.transaction().window().toNanos();
+        var spansF = async(() -> spans(tenant, ids, range.startNs(), range.endNs(), max + 1));
+        var invocationsF = async(() -> invocations(tenant, ids, range.startNs(), range.endNs()));
+        var incomingF = async(() -> linksInto(tenant, ids, range.startNs() - window, range.endNs() + window,
+                MAX_INCOMING_LINKS));
+        List<SpanRow> spans = join(spansF);
+        Map<String, InvocationRow> invocations = join(invocationsF);
+        List<IncomingLinkRow> incoming = join(incomingF);
+        if (spans.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean truncated = spans.size() > max;
+        if (truncated) {
+            spans = spans.subList(0, max);
+        }
+        return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, incoming)));
+    }
+
+    TraceSummary.Page search(String tenant, TraceQuery q) {
+        TraceSearch search = TraceSearch.of(q);
+        Map<String, Object> params = new HashMap<>(search.params());
+        params.put("tenant", tenant);
+        params.put("limit", q.limit() + 1);
+        List<Long> matchedAt = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        sql.run("search_traces", search.sql(sql.text("search_traces")), params, r -> {
+            ids.add(r.getString("trace"));
+            matchedAt.add(r.getLong("first_ns"));
+            return null;
+        });
+        boolean more = ids.size() > q.limit();
+        if (more) {
+            ids.subList(q.limit(), ids.size()).clear();
+        }
+        List<TraceSummary> hits = summarize(tenant, ids, matchedAt);
+        String next = null;
+        if (more && !ids.isEmpty()) {
+            int last = ids.size() - 1;
+            next = new Cursor(q.fingerprint(), q.range().fromNanos(), q.range().toNanos(), matchedAt.get(last),
+                    ids.get(last)).encode();
+        }
+        return new TraceSummary.Page(Times.iso(q.range().from()), Times.iso(q.range().to()), q.limit(), hits, next);
+    }
+
+    private List<TraceSummary> summarize(String tenant, List<String> ids, List<Long> matchedAt) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TraceRange> ranges = ranges(tenant, ids);
+        if (ranges.isEmpty()) {
+            return List.of();
+        }
+        long from = ranges.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
+        long to = ranges.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
+        var invocationsF = async(() -> invocations(tenant, ids, from, to));
+        Map<String, SummaryRow> rows = new HashMap<>();
+        sql.query("summarize_traces", Map.of("tenant", tenant, "trace_ids", ids, "from", TimeRange.ofNanos(from),
+                "to", TimeRange.ofNanos(to)), r -> {
+            SummaryRow s = SummaryRow.map(r);
+            rows.put(s.traceId(), s);
+            return null;
+        });
+        Map<String, InvocationRow> invocations = join(invocationsF);
+        List<TraceSummary> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            SummaryRow s = rows.get(ids.get(i));
+            if (s == null) {
+                continue;
+            }
+            BigDecimal cost = null;
+            int found = 0;
+            for (List<String> k : s.invocationKeys()) {
+                InvocationRow inv = invocations.get(k.get(0) + "/" + k.get(1));
+                if (inv != null) {
+                    cost = Money.sum(cost, inv.costUsd());
+                    found++;
+                }
+            }
+            out.add(new TraceSummary(s.traceId(), Times.iso(s.startNs()), Times.ms(s.endNs() - s.startNs()),
+                    s.spanCount(), s.root(), s.services(), s.functions(), s.errorCount(), found, Money.of(cost),
+                    Times.iso(matchedAt.get(i))));
+        }
+        return out;
+    }
+
+    private record SummaryRow(String traceId, TraceSummary.Root root, long startNs, long endNs, int spanCount,
+                              int errorCount, List<String> services, List<String> functions,
+                              List<List<String>> invocationKeys) {
+        static SummaryRow map(Row r) {
+            return new SummaryRow(r.getString("trace"),
+                    new TraceSummary.Root(r.getString("root_span"), r.getString("root_name"), r.getString("root_kind"),
+                            emptyToNull(r.getString("root_service")), emptyToNull(r.getString("root_function"))),
+                    r.getLong("start_ns"), r.getLong("end_ns"), (int) r.getLong("span_count"),
+                    (int) r.getLong("error_count"), r.getList("services"), r.getList("functions"),
+                    r.getList("invocation_keys"));
+        }
+    }
+
+    // ---- building blocks, shared with TransactionStore ----
+
+    Map<String, TraceRange> ranges(String tenant, Collection<String> traceIds) {
+        Map<String, TraceRange> out = new LinkedHashMap<>();
+        if (traceIds.isEmpty()) {
+            return out;
+        }
+        sql.query("select_trace_ranges", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds)), r -> {
+            TraceRange t = new TraceRange(r.getString("trace"), r.getLong("start_ns"), r.getLong("end_ns"),
+                    r.getLong("span_count"));
+            out.put(t.traceId(), t);
+            return null;
+        });
+        return out;
+    }
+
+    /** The traces' spans in {@code [fromNs, toNs]} (their range), by start time, at most {@code limit}. */
+    List<SpanRow> spans(String tenant, Collection<String> traceIds, long fromNs, long toNs, int limit) {
+        return sql.query("select_trace_spans", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds),
+                "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs), "limit", limit), SpanRow::map);
+    }
+
+    /** The invocations the traces' spans (in {@code [fromNs, toNs]}) belong to, by {@link InvocationRow#key()}. */
+    Map<String, InvocationRow> invocations(String tenant, Collection<String> traceIds, long fromNs, long toNs) {
+        Map<String, InvocationRow> out = new LinkedHashMap<>();
+        sql.query("select_trace_invocations", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds),
+                "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), r -> {
+            InvocationRow i = InvocationRow.map(r);
+            out.put(i.key(), i);
+            return null;
+        });
+        return out;
+    }
+
+    /** A span of another trace linking to one of the given traces. */
+    record IncomingLinkRow(String targetTrace, String targetSpan, String sourceTrace, String sourceSpan,
+                           long sourceStartNs) {
+    }
+
+    /** Spans of other traces linking into these, starting in {@code [fromNs, toNs]}. */
+    List<IncomingLinkRow> linksInto(String tenant, Collection<String> traceIds, long fromNs, long toNs, int limit) {
+        return sql.query("select_links_into_traces", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds),
+                "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs), "limit", limit),
+                r -> new IncomingLinkRow(r.getString("target_trace"), r.getString("target_span"),
+                        r.getString("source_trace"), r.getString("source_span"), r.getLong("source_start_ns")));
+    }
+
+    /** Adds the name, service and function of each linking span (one statement for all). */
+    private List<TraceView.IncomingLink> describe(String tenant, List<IncomingLinkRow> links) {
+        if (links.isEmpty()) {
+            return List.of();
+        }
+        List<String> traces = links.stream().map(IncomingLinkRow::sourceTrace).toList();
+        List<String> spanIds = links.stream().map(IncomingLinkRow::sourceSpan).toList();
+        long from = links.stream().mapToLong(IncomingLinkRow::sourceStartNs).min().orElseThrow();
+        long to = links.stream().mapToLong(IncomingLinkRow::sourceStartNs).max().orElseThrow();
+        Map<String, String[]> names = new HashMap<>();
+        sql.query("select_spans_by_id", Map.of("tenant", tenant, "trace_ids", traces, "span_ids", spanIds,
+                "from", TimeRange.ofNanos(from), "to", TimeRange.ofNanos(to)), r -> {
+            names.put(r.getString("trace") + "/" + r.getString("span"),
+                    new String[]{r.getString("name"), r.getString("service"), r.getString("function")});
+            return null;
+        });
+        List<TraceView.IncomingLink> out = new ArrayList<>();
+        for (IncomingLinkRow l : links) {
+            String[] n = names.getOrDefault(l.sourceTrace() + "/" + l.sourceSpan(), new String[3]);
+            out.add(new TraceView.IncomingLink(l.targetSpan(), l.sourceTrace(), l.sourceSpan(), l.sourceStartNs(),
+                    n[0], emptyToNull(n[1]), emptyToNull(n[2])));
+        }
+        return out;
+    }
+
+    <T> CompletableFuture<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, executor);
+    }
+
+    /** The result, or the statement's own exception (a ClickHouseException keeps its meaning for the handler). */
+    static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

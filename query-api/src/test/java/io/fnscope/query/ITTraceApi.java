@@ -1,0 +1,333 @@
+package io.fnscope.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fnscope.query.TestObjects.Half;
+import io.fnscope.query.TestObjects.Span;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.fnscope.query.TestObjects.MS;
+import static io.fnscope.query.TestObjects.T0;
+import static io.fnscope.query.TestObjects.span;
+import static io.fnscope.query.TestObjects.usd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Trace by id and trace search through the HTTP API, on rows written into the embedded ClickHouse. */
+class ITTraceApi {
+    static QueryApiHarness api;
+    static String traceA;
+    static String traceB;
+    static Span root;
+    static Span send;
+    static Span consumer;
+    /** [T0 - 1h, T0 + 1h) in epoch ms, around every fixture. */
+    static final String RANGE = "from=" + (T0 / MS / 1000 * 1000 - 3_600_000) + "&to=" + (T0 / MS + 3_600_000);
+
+    @BeforeAll
+    static void start() {
+        api = new QueryApiHarness();
+        traceA = TestObjects.traceId();
+        traceB = TestObjects.traceId();
+        root = span(traceA).name("POST /checkout").kind("server").at(T0, 120 * MS).service("checkout")
+                .function("checkout-api").invocation("inv-a1").attr("http.route", "/checkout")
+                .attr("http.request.method", "POST").attr("faas.trigger", "http").attr("faas.coldstart", "true")
+                .resource("deployment.environment", "prod");
+        Span dynamo = span(traceA).parent(root).name("DynamoDB.PutItem").kind("client").at(T0 + 10 * MS, 30 * MS)
+                .service("checkout").function("checkout-api").invocation("inv-a1").attr("db.system", "dynamodb")
+                .attr("aws.dynamodb.table_names", "orders");
+        send = span(traceA).parent(root).name("orders send").kind("producer").at(T0 + 50 * MS, 5 * MS)
+                .service("checkout").function("checkout-api").invocation("inv-a1").attr("messaging.system", "aws_sqs")
+                .attr("messaging.destination.name", "orders").attr("messaging.message.id", "m-1");
+        Span validate = span(traceA).parent(root).name("validate").at(T0 + 60 * MS, 10 * MS).service("checkout")
+                .function("checkout-api").invocation("inv-a1")
+                .event(T0 + 65 * MS, "exception", Map.of("exception.type", "IllegalStateException"));
+        consumer = span(traceB).name("orders process").kind("consumer").at(T0 + 200 * MS, 50 * MS)
+                .service("worker").function("order-worker").invocation("inv-b1").attr("faas.trigger", "pubsub")
+                .link(send).error("boom");
+        TestObjects.insertSpans(api.clickHouse, List.of(root, dynamo, send, validate, consumer));
+        TestObjects.insertInvocations(api.clickHouse, List.of(
+                Half.ofSpan(root, usd("0.000001")),
+                Half.ofReport("acme", "checkout-api", "inv-a1", T0, 512, 119.3, 120, 250.5, 80, "ok", usd("0.0000025")),
+                Half.ofSpan(consumer, usd("0.0000004"))));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void traceByIdIsATreeWithItsInvocationAndLinksBothWays() {
+        QueryApiHarness.Answer a = api.get("/api/v1/traces/" + traceA);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        JsonNode t = a.json();
+        assertThat(t.path("traceId").asText()).isEqualTo(traceA);
+        assertThat(t.path("startTime").asText()).isEqualTo("2026-11-20T10:00:00Z");
+        assertThat(t.path("durationMs").asDouble()).isEqualTo(120.0);
+        assertThat(t.path("spanCount").asInt()).isEqualTo(4);
+        assertThat(t.path("truncated").asBoolean()).isFalse();
+        assertThat(t.path("functions").toString()).isEqualTo("[\"checkout-api\"]");
+        assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000025");
+        assertThat(t.path("costExact").asBoolean()).isTrue();
+
+        JsonNode spans = t.path("spans");
+        assertThat(spans.size()).isEqualTo(1);
+        JsonNode r = spans.get(0);
+        assertThat(r.path("spanId").asText()).isEqualTo(root.spanId);
+        assertThat(r.path("name").asText()).isEqualTo("POST /checkout");
+        assertThat(r.path("kind").asText()).isEqualTo("server");
+        assertThat(r.path("attributes").path("http.route").asText()).isEqualTo("/checkout");
+        assertThat(r.path("resourceAttributes").path("deployment.environment").asText()).isEqualTo("prod");
+        List<String> children = new ArrayList<>();
+        r.path("children").forEach(c -> children.add(c.path("name").asText()));
+        assertThat(children).containsExactly("DynamoDB.PutItem", "orders send", "validate");
+        assertThat(r.path("children").get(0).path("offsetMs").asDouble()).isEqualTo(10.0);
+        assertThat(r.path("children").get(2).path("events").get(0).path("attributes").path("exception.type").asText())
+                .isEqualTo("IllegalStateException");
+
+        JsonNode inv = r.path("invocation");
+        assertThat(inv.path("function").asText()).isEqualTo("checkout-api");
+        assertThat(inv.path("invocationId").asText()).isEqualTo("inv-a1");
+        assertThat(inv.path("coldStart").asBoolean()).isTrue();
+        assertThat(inv.path("initDurationMs").asDouble()).isEqualTo(250.5);
+        assertThat(inv.path("billedDurationMs").asLong()).isEqualTo(120);
+        assertThat(inv.path("durationMs").asDouble()).isEqualTo(119.3);
+        assertThat(inv.path("memoryMb").asInt()).isEqualTo(512);
+        assertThat(inv.path("maxMemoryUsedMb").asInt()).isEqualTo(80);
+        assertThat(inv.path("trigger").asText()).isEqualTo("http");
+        assertThat(inv.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000025");
+        assertThat(inv.path("costExact").asBoolean()).isTrue();
+        assertThat(r.path("children").get(0).path("invocation").isNull()
+                || r.path("children").get(0).path("invocation").isMissingNode()).isTrue();
+
+        // Which spans of other traces link into this one: the batch consumer, with its name and function.
+        JsonNode in = t.path("linksIn");
+        assertThat(in.size()).isEqualTo(1);
+        assertThat(in.get(0).path("traceId").asText()).isEqualTo(traceB);
+        assertThat(in.get(0).path("spanId").asText()).isEqualTo(consumer.spanId);
+        assertThat(in.get(0).path("toSpanId").asText()).isEqualTo(send.spanId);
+        assertThat(in.get(0).path("name").asText()).isEqualTo("orders process");
+        assertThat(in.get(0).path("function").asText()).isEqualTo("order-worker");
+        JsonNode sendView = r.path("children").get(1);
+        assertThat(sendView.path("linkedFrom").get(0).path("traceId").asText()).isEqualTo(traceB);
+    }
+
+    @Test
+    void theLinkingTraceShowsWhereItsLinksPoint() {
+        JsonNode t = api.get("/api/v1/traces/" + traceB).json();
+        assertThat(t.path("linksOut").size()).isEqualTo(1);
+        assertThat(t.path("linksOut").get(0).path("traceId").asText()).isEqualTo(traceA);
+        assertThat(t.path("linksOut").get(0).path("spanId").asText()).isEqualTo(send.spanId);
+        assertThat(t.path("spans").get(0).path("links").get(0).path("spanId").asText()).isEqualTo(send.spanId);
+        assertThat(t.path("errorCount").asInt()).isEqualTo(1);
+        // Only the span half arrived: the estimate, flagged.
+        JsonNode inv = t.path("spans").get(0).path("invocation");
+        assertThat(inv.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000004");
+        assertThat(inv.path("costExact").asBoolean()).isFalse();
+        assertThat(inv.path("costFlags").toString()).isEqualTo("[\"DURATION_FROM_SPAN\"]");
+    }
+
+    @Test
+    void anotherTenantCannotReadTheTraceEvenWithItsId() {
+        QueryApiHarness.Answer other = api.get("/api/v1/traces/" + traceA, TestObjects.GLOBEX_VIEWER);
+        QueryApiHarness.Answer unknown = api.get("/api/v1/traces/" + TestObjects.traceId(), TestObjects.GLOBEX_VIEWER);
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.error()).isEqualTo("trace " + traceA + " not found");
+        assertThat(unknown.status()).isEqualTo(404);
+        // The same answer as for an id nobody sent: nothing reveals that the trace exists.
+        assertThat(api.get("/api/v1/transactions/" + traceA, TestObjects.GLOBEX_VIEWER).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/traces?" + RANGE + "&function=checkout-api", TestObjects.GLOBEX_VIEWER).json()
+                .path("traces").size()).isZero();
+    }
+
+    @Test
+    void traceIdsAreCheckedAndXrayIdsAccepted() {
+        QueryApiHarness.Answer bad = api.get("/api/v1/traces/not-a-trace");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.error()).isEqualTo("traceId must be 32 hex digits (an OpenTelemetry trace id) or an X-Ray"
+                + " trace id like 1-5759e988-bd862e3fe1be46a994272793, got 'not-a-trace'");
+        QueryApiHarness.Answer zero = api.get("/api/v1/traces/" + "0".repeat(32));
+        assertThat(zero.status()).isEqualTo(400);
+        assertThat(zero.error()).isEqualTo("traceId is all zeros, which is not a valid trace id");
+        String xray = "1-" + traceA.substring(0, 8) + "-" + traceA.substring(8);
+        QueryApiHarness.Answer x = api.get("/api/v1/traces/" + xray);
+        assertThat(x.status()).isEqualTo(200);
+        assertThat(x.json().path("traceId").asText()).isEqualTo(traceA);
+        assertThat(api.get("/api/v1/traces/" + traceA.toUpperCase()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void credentialsAreRequired() {
+        QueryApiHarness.Answer none = api.get("/api/v1/traces/" + traceA, null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.error()).isEqualTo("missing credentials: send 'Authorization: Bearer <key>'");
+        assertThat(none.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        QueryApiHarness.Answer unknown = api.get("/api/v1/functions", "fns_unknown");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.error()).isEqualTo("unknown or revoked key");
+        QueryApiHarness.Answer ingest = api.get("/api/v1/traces/" + traceA, TestObjects.ACME_INGEST);
+        assertThat(ingest.status()).isEqualTo(403);
+        assertThat(ingest.error()).isEqualTo("this key may not read the API; use a token of role viewer or admin");
+        assertThat(api.get("/api/v1/traces/" + traceA, TestObjects.ACME_ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void searchSummarisesEachHit() {
+        QueryApiHarness.Answer a = api.get("/api/v1/traces?" + RANGE + "&function=checkout-api");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        JsonNode hits = a.json().path("traces");
+        assertThat(hits.size()).isEqualTo(1);
+        JsonNode h = hits.get(0);
+        assertThat(h.path("traceId").asText()).isEqualTo(traceA);
+        assertThat(h.path("root").path("name").asText()).isEqualTo("POST /checkout");
+        assertThat(h.path("root").path("spanId").asText()).isEqualTo(root.spanId);
+        assertThat(h.path("root").path("function").asText()).isEqualTo("checkout-api");
+        assertThat(h.path("durationMs").asDouble()).isEqualTo(120.0);
+        assertThat(h.path("spanCount").asInt()).isEqualTo(4);
+        assertThat(h.path("errorCount").asInt()).isZero();
+        assertThat(h.path("invocationCount").asInt()).isEqualTo(1);
+        assertThat(h.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000025");
+        assertThat(h.path("functions").toString()).isEqualTo("[\"checkout-api\"]");
+        assertThat(h.path("matchedAt").asText()).isEqualTo("2026-11-20T10:00:00Z");
+        assertThat(a.json().path("nextCursor").isNull()).isTrue();
+    }
+
+    @Test
+    void searchFiltersMatchOneSpan() {
+        assertThat(ids("service=worker")).containsExactly(traceB);
+        assertThat(ids("name=" + enc("DynamoDB.PutItem"))).containsExactly(traceA);
+        assertThat(ids("error=true")).containsExactly(traceB);
+        assertThat(ids("error=true&function=checkout-api")).isEmpty();
+        assertThat(ids("minDuration=50ms&maxDuration=50ms")).containsExactly(traceB);
+        assertThat(ids("minDuration=100")).containsExactly(traceA);
+        assertThat(ids("minDuration=0.1s&function=order-worker")).isEmpty();
+        assertThat(ids("attr.messaging.message.id=m-1")).containsExactly(traceA);
+        assertThat(ids("resource.deployment.environment=prod")).containsExactly(traceA);
+        assertThat(ids("attr.deployment.environment=prod")).isEmpty(); // attr. is the span's own attributes
+        assertThat(ids("resource.deployment.environment=prod&attr.http.route=" + enc("/checkout"))).containsExactly(traceA);
+        assertThat(ids("attr.db.system=dynamodb&attr.aws.dynamodb.table_names=orders")).containsExactly(traceA);
+        // Both attributes must be on one span.
+        assertThat(ids("attr.db.system=dynamodb&attr.messaging.message.id=m-1")).isEmpty();
+        assertThat(ids("attr.http.route=" + enc("/checkout") + "&function=checkout-api&error=false"))
+                .containsExactly(traceA);
+    }
+
+    @Test
+    void searchPagesWithACursorUntilTheEnd() {
+        List<Span> spans = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String t = TestObjects.traceId();
+            spans.add(span(t).name("tick").kind("server").at(T0 + i * 1000 * MS, MS).service("pager")
+                    .attr("page.test", "yes"));
+            expected.addFirst(t); // newest first
+        }
+        TestObjects.insertSpans(api.clickHouse, spans);
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            QueryApiHarness.Answer a = api.get("/api/v1/traces?" + RANGE + "&service=pager&limit=10"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            a.json().path("traces").forEach(h -> seen.add(h.path("traceId").asText()));
+            cursor = a.json().path("nextCursor").isNull() ? null : a.json().path("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactlyElementsOf(expected);
+
+        // A cursor continues its own search only.
+        String first = api.get("/api/v1/traces?" + RANGE + "&service=pager&limit=10").json().path("nextCursor").asText();
+        QueryApiHarness.Answer other = api.get("/api/v1/traces?service=checkout&limit=10&cursor=" + first);
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.error()).isEqualTo("parameter 'cursor' belongs to a search with other filters; repeat this"
+                + " search without a cursor");
+        // Without from/to the cursor keeps its own range; the page is the second one.
+        QueryApiHarness.Answer second = api.get("/api/v1/traces?service=pager&limit=10&cursor=" + first);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().path("traces").get(0).path("traceId").asText()).isEqualTo(expected.get(10));
+        QueryApiHarness.Answer moved = api.get("/api/v1/traces?service=pager&limit=10&from=0&cursor=" + first);
+        assertThat(moved.status()).isEqualTo(400);
+        assertThat(moved.error()).startsWith("parameter 'from' differs from the cursor's range (");
+        QueryApiHarness.Answer garbage = api.get("/api/v1/traces?service=pager&cursor=abc");
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.error()).isEqualTo("parameter 'cursor' is not a cursor this API returned; repeat the search"
+                + " without it and use the nextCursor of its answer");
+    }
+
+    @Test
+    void badSearchesAreRefusedNamingTheParameter() {
+        assertBad("limit=1001", "parameter 'limit' is 1001, more than fnscope.query.max-limit (1000); ask for at most 1000");
+        assertBad("limit=0", "parameter 'limit' must be at least 1, got 0");
+        assertBad("limit=ten", "parameter 'limit' must be a whole number, got 'ten'");
+        assertBad("from=2026-11-20T11:00:00Z&to=2026-11-20T10:00:00Z",
+                "from (2026-11-20T11:00:00Z) is after to (2026-11-20T10:00:00Z); swap them");
+        assertBad("from=2026-11-18T00:00:00Z&to=2026-11-20T00:00:00Z", "the time range from 2026-11-18T00:00:00Z to"
+                + " 2026-11-20T00:00:00Z is 2d, longer than fnscope.query.max-search-range (1d); ask for a shorter range");
+        assertBad("from=yesterday", "parameter 'from' must be UTC epoch milliseconds (1763892000000) or an ISO-8601"
+                + " instant (2026-11-23T10:00:00Z), got 'yesterday'");
+        assertBad("servce=checkout", "unknown parameter 'servce'; this endpoint takes [attr.<key>, cursor, error,"
+                + " from, function, limit, maxDuration, minDuration, name, resource.<key>, service, to]");
+        assertBad("resource.=x", "parameter 'resource.' has no key; write resource.<key>=<value>, e.g."
+                + " resource.deployment.environment=prod");
+        assertBad("minDuration=fast", "parameter 'minDuration' must be a duration such as 250ms, 1.5s, 5m, 1h or"
+                + " PT5M, got 'fast'");
+        assertBad("minDuration=2s&maxDuration=1s", "minDuration (2000.0 ms) is more than maxDuration (1000.0 ms)");
+        assertBad("error=maybe", "parameter 'error' must be true or false, got 'maybe'");
+        assertBad("attr.http.route=", "parameter 'attr.http.route' has no value; write attr.http.route=<value>");
+        assertBad("service=a&service=b", "parameter 'service' is given 2 times; give it once");
+    }
+
+    @Test
+    void theDefaultRangeIsTheLastHour() {
+        QueryApiHarness.Answer a = api.get("/api/v1/traces");
+        assertThat(a.status()).isEqualTo(200);
+        java.time.Instant from = java.time.Instant.parse(a.json().path("from").asText());
+        java.time.Instant to = java.time.Instant.parse(a.json().path("to").asText());
+        assertThat(java.time.Duration.between(from, to)).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(a.json().path("limit").asInt()).isEqualTo(20);
+    }
+
+    private static void assertBad(String query, String message) {
+        QueryApiHarness.Answer a = api.get("/api/v1/traces?" + query);
+        assertThat(a.status()).as(query + " → " + a.body()).isEqualTo(400);
+        assertThat(a.error()).isEqualTo(message);
+    }
+
+    private static List<String> ids(String query) {
+        QueryApiHarness.Answer a = api.get("/api/v1/traces?" + RANGE + "&" + query);
+        assertThat(a.status()).as(query + " → " + a.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        Set<String> unique = new HashSet<>();
+        a.json().path("traces").forEach(h -> {
+            String id = h.path("traceId").asText();
+            if (!unique.add(id)) {
+                throw new AssertionError("trace " + id + " twice in one page");
+            }
+            if (id.equals(traceA) || id.equals(traceB)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unused")
+    private static BigDecimal dec(String s) {
+        return new BigDecimal(s);
+    }
+}
