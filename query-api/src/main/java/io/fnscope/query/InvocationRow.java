@@ -50,6 +50,15 @@ record InvocationRow(
             duration = r.getLong("i_span_duration_ns") / 1e6;
         }
         int memory = r.getInt("i_memory_mb");
+        boolean exact = r.getInt("i_cost_exact") == 1;
+        int flags = r.getInt("i_cost_flags");
+        if (exact) {
+            // cost_flags is the union of both halves' flags (groupBitOr; merges fold the halves, so they cannot be
+            // told apart afterwards). The span half always sets DURATION_FROM_SPAN, which can never describe the
+            // report's cost (priced from the billed duration): without this, every invocation with both halves
+            // would answer costExact=true together with a reason why its cost is an estimate.
+            flags &= ~CostFlag.DURATION_FROM_SPAN.bit();
+        }
         return new InvocationRow(r.getString("function"), r.getString("invocation_id"), r.getString("i_trace"),
                 r.getString("i_span"), r.getLong("i_start_ns"), r.getString("i_provider"), r.getString("i_region"),
                 r.getString("i_architecture"), r.getString("i_service"), r.getString("i_trigger"),
@@ -59,7 +68,7 @@ record InvocationRow(
                 r.getInt("i_cold_start") == 1, r.getString("i_status"), r.getString("i_error_message"),
                 r.isNull("i_max_memory_used_mb") ? null : r.getLong("i_max_memory_used_mb"),
                 r.isNull("i_cost_usd") ? null : Money.of(r.getBigDecimal("i_cost_usd")),
-                r.getInt("i_cost_exact") == 1, CostFlag.names(r.getInt("i_cost_flags")),
+                exact, CostFlag.names(flags),
                 r.getInt("i_has_report") == 1);
     }
 }
