@@ -47,6 +47,7 @@ public class TelemetrySchema {
         }
         days.put("invocations", r.invocationsDays());
         days.put("function_minute", r.rollupsDays());
+        days.put("function_hour", r.rollupsDays());
         days.put("edges_minute", r.rollupsDays());
         days.put("metric_points", r.metricsDays());
         days.put("logs", r.logsDays());

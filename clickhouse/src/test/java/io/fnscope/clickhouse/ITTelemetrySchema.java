@@ -18,7 +18,7 @@ class ITTelemetrySchema {
             List<String> tables = ch.query("SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name",
                     Map.of("db", ch.database()), r -> r.getString("name"));
             assertThat(tables).contains("spans", "trace_index", "trace_index_mv", "span_links", "span_links_mv",
-                    "messages", "messages_mv", "invocations", "function_minute", "function_minute_mv", "edges_minute",
+                    "messages", "messages_mv", "invocations", "function_minute", "function_minute_mv", "function_hour", "function_hour_mv", "edges_minute",
                     "edges_minute_mv", "metric_points", "logs", "lambda_platform_events", "schema_migrations");
             long applied = ch.query("SELECT count() AS n FROM " + ch.database() + ".schema_migrations", r -> r.getLong("n")).getFirst();
 

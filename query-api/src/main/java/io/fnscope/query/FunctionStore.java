@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Function measures from the per-minute roll-up ({@code function_minute}), never from spans: the functions view,
+ * Function measures from the roll-ups ({@code function_hour} for whole hours, {@code function_minute} for the
+ * minutes at a range's ends), never from spans: the functions view,
  * one function's timeseries, and memory right-sizing priced with the cost module.
  */
 final class FunctionStore {
@@ -56,8 +57,22 @@ final class FunctionStore {
     }
 
     List<Measures> measures(String tenant, TimeRange range) {
-        return sql.query("select_function_stats", Map.of("tenant", tenant, "from", range.from(), "to", range.to()),
-                r -> Measures.map(r, true));
+        Instant[] hours = wholeHours(range);
+        return sql.query("select_function_stats", Map.of("tenant", tenant, "from", range.from(), "to", range.to(),
+                "hour_from", hours[0], "hour_to", hours[1]), r -> Measures.map(r, true));
+    }
+
+    /**
+     * The whole hours inside the range, [first, end), read from the hourly roll-up; the minutes before and after
+     * come from the per-minute one. Empty (first = end) when the range holds no whole hour.
+     */
+    static Instant[] wholeHours(TimeRange range) {
+        long from = range.from().getEpochSecond() + (range.from().getNano() > 0 ? 1 : 0);
+        long first = Math.ceilDiv(from, 3600L) * 3600;
+        long end = Math.floorDiv(range.to().getEpochSecond(), 3600L) * 3600;
+        return end > first
+                ? new Instant[] {Instant.ofEpochSecond(first), Instant.ofEpochSecond(end)}
+                : new Instant[] {Instant.ofEpochSecond(first), Instant.ofEpochSecond(first)};
     }
 
     FunctionView.Page functions(String tenant, TimeRange range) {

@@ -56,6 +56,15 @@ class ITFunctionApi {
                 .at(T0 + 62_000 * MS, 150 * MS);
         halves.add(Half.ofSpan(cold, usd("0.000001")).memory(1024));
         halves.add(Half.ofSpan(warm, usd("0.000002")).memory(1024));
+        // steady: 12:05 and 12:40, both halves each, so every minute of its hour 12:00 chooses the reports.
+        long[] at = {T0 + 7_500_000L * MS, T0 + 9_600_000L * MS};
+        for (int i = 0; i < 2; i++) {
+            Span s = span(trace).function("steady").service("steady").invocation("st" + i).kind("server")
+                    .at(at[i], 20 * MS);
+            halves.add(Half.ofSpan(s, usd("0.000001")).memory(512));
+            halves.add(Half.ofReport("acme", "steady", "st" + i, s.startNs, 512, 20, 20, null, 100, "ok",
+                    usd("0.0000004")));
+        }
         TestObjects.insertInvocations(api.clickHouse, halves);
     }
 
@@ -93,6 +102,33 @@ class ITFunctionApi {
         assertThat(f.path("memory").path("maxUsedRatio").asDouble()).isEqualTo(300.0 / 1024);
         assertThat(a.json().path("invocations").asLong()).isEqualTo(5);
         assertThat(a.json().path("costUsd").decimalValue()).isEqualByComparingTo("0.0000135");
+    }
+
+    /**
+     * Over [09:10, 13:00) the whole hours 10:00-13:00 come from the hourly roll-up where their minutes agree on the
+     * source (steady's 12:00: reports) and minute by minute where they do not (resize-me's 10:00: reports at 10:00,
+     * spans at 10:01): the same figures as reading every minute.
+     */
+    @Test
+    void wholeHoursCountTheSameInvocationsAsTheirMinutes() {
+        String wide = "from=" + (T0 / MS - 3_000_000) + "&to=" + (T0 / MS + 10_800_000);
+        QueryApiHarness.Answer a = api.get("/api/v1/functions?" + wide);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        JsonNode functions = a.json().path("functions");
+        assertThat(functions.size()).isEqualTo(2);
+        JsonNode resize = functions.get(0);
+        assertThat(resize.path("function").asText()).isEqualTo("resize-me");
+        com.fasterxml.jackson.databind.node.ObjectNode narrow = api.get("/api/v1/functions?" + RANGE).json()
+                .path("functions").get(0).deepCopy();
+        assertThat(narrow.path("invocations").asLong()).isEqualTo(5);
+        assertThat(resize).isEqualTo(narrow);
+        JsonNode steady = functions.get(1);
+        assertThat(steady.path("function").asText()).isEqualTo("steady");
+        assertThat(steady.path("service").asText()).isEqualTo("steady");
+        assertThat(steady.path("invocations").asLong()).isEqualTo(2);
+        assertThat(steady.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000008"); // reports: 2 × 0.0000004
+        assertThat(steady.path("memory").path("maxUsedMb").asInt()).isEqualTo(100);
+        assertThat(a.json().path("invocations").asLong()).isEqualTo(7);
     }
 
     @Test
