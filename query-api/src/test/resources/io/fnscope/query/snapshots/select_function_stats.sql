@@ -1,24 +1,29 @@
--- Per function over [from, to): every measure of the functions view, from the roll-ups. For each function and
--- minute only one source counts, the one that saw more invocations, the platform reports on a tie (see
--- 0111_function_minute.sql), so no invocation counts twice and complete functions count from their reports.
+-- Per function over [from, to): every measure of the functions view, from the roll-ups: function_hour for the
+-- whole hours [hour_from, hour_to) inside the range (equal when it holds none), function_minute for the minutes at
+-- its ends (from rounded down to its minute). The quantile states dominate the cost (about 0.5 us each to read and
+-- merge; 24 h of 100 functions is 144,000 minute rows per source), so 24 h reads 24 rows per function and source.
 --
--- The quantile states dominate the cost (about 0.5 us each to read and merge; 24 h of 100 functions is 144,000
--- minute rows per source), so whole hours are read from function_hour: an hour whose minutes all chose the same
--- source is that source's hourly row, exactly the sum of the minutes chosen. The choice itself is read per minute
--- from the cheap count column (`choice`); only the minutes at the range's ends, and the hours whose minutes chose
--- differently (a function whose platform reports started or stopped mid-hour), are read minute by minute.
--- Descriptive columns (provider, region, architecture, service, memory) come from both sources: a report half knows
--- no service, a span half no memory used. Minutes are whole: from is rounded down to its minute; whole hours are
--- [hour_from, hour_to) (equal when the range holds none).
-WITH choice AS (
-    SELECT function, minute, argMax(source, (n, source)) AS chosen
-    FROM (
-        SELECT function, minute, source, sum(invocations) AS n
-        FROM fnscope.function_minute
-        WHERE tenant = {tenant:String}
-          AND minute >= toStartOfMinute({from:DateTime64(9)}) AND minute < {to:DateTime64(9)}
-        GROUP BY function, minute, source)
-    GROUP BY function, minute
+-- For each function and bucket (an hour, or a minute at the ends) only one source counts, the one that saw more
+-- invocations, the platform reports on a tie (see 0111_function_minute.sql), so no invocation counts twice and
+-- complete functions count from their reports. Choosing per hour rather than per minute also keeps the choice
+-- steady for a function whose reports arrive for most but not all invocations. Descriptive columns (provider,
+-- region, architecture, service, memory) come from both sources: a report half knows no service, a span half no
+-- memory used.
+WITH buckets AS (
+    SELECT function, source, hour AS bucket, provider, region, architecture, service, invocations, errors,
+           timeouts, cold_starts, duration_ms_sum, billed_ms_sum, gb_seconds, cost_usd, memory_mb,
+           max_memory_used_mb, duration_ms, init_duration_ms, memory_used_mb
+    FROM fnscope.function_hour
+    WHERE tenant = {tenant:String}
+      AND hour >= {hour_from:DateTime64(9)} AND hour < {hour_to:DateTime64(9)}
+    UNION ALL
+    SELECT function, source, minute AS bucket, provider, region, architecture, service, invocations, errors,
+           timeouts, cold_starts, duration_ms_sum, billed_ms_sum, gb_seconds, cost_usd, memory_mb,
+           max_memory_used_mb, duration_ms, init_duration_ms, memory_used_mb
+    FROM fnscope.function_minute
+    WHERE tenant = {tenant:String}
+      AND minute >= toStartOfMinute({from:DateTime64(9)}) AND minute < {to:DateTime64(9)}
+      AND NOT (minute >= {hour_from:DateTime64(9)} AND minute < {hour_to:DateTime64(9)})
 )
 SELECT function,
        d.f_provider AS f_provider,
@@ -51,34 +56,14 @@ FROM (
            quantilesTDigestMerge(0.5, 0.95, 0.99)(duration_ms) AS f_duration_q,
            quantilesTDigestMerge(0.5, 0.95, 0.99)(init_duration_ms) AS f_init_q,
            quantilesTDigestMerge(0.5, 0.95, 0.99)(memory_used_mb) AS f_memory_q
-    FROM (
-        SELECT function, invocations, errors, timeouts, cold_starts, duration_ms_sum, billed_ms_sum, gb_seconds,
-               cost_usd, duration_ms, init_duration_ms, memory_used_mb
-        FROM fnscope.function_hour
-        WHERE tenant = {tenant:String}
-          AND hour >= {hour_from:DateTime64(9)} AND hour < {hour_to:DateTime64(9)}
-          AND (function, hour, source) IN (
-              SELECT function, toStartOfHour(minute) AS h, any(chosen)
-              FROM choice
-              WHERE minute >= {hour_from:DateTime64(9)} AND minute < {hour_to:DateTime64(9)}
-              GROUP BY function, h
-              HAVING uniqExact(chosen) = 1)
-        UNION ALL
-        SELECT function, invocations, errors, timeouts, cold_starts, duration_ms_sum, billed_ms_sum, gb_seconds,
-               cost_usd, duration_ms, init_duration_ms, memory_used_mb
-        FROM fnscope.function_minute
-        WHERE tenant = {tenant:String}
-          AND minute >= toStartOfMinute({from:DateTime64(9)}) AND minute < {to:DateTime64(9)}
-          AND (function, minute, source) IN (
-              SELECT function, minute, chosen
-              FROM choice
-              WHERE NOT (minute >= {hour_from:DateTime64(9)} AND minute < {hour_to:DateTime64(9)})
-                 OR (function, toStartOfHour(minute)) IN (
-                     SELECT function, toStartOfHour(minute) AS h
-                     FROM choice
-                     WHERE minute >= {hour_from:DateTime64(9)} AND minute < {hour_to:DateTime64(9)}
-                     GROUP BY function, h
-                     HAVING uniqExact(chosen) > 1)))
+    FROM buckets
+    WHERE (function, bucket, source) IN (
+        SELECT function, bucket, argMax(source, (n, source))
+        FROM (
+            SELECT function, bucket, source, sum(invocations) AS n
+            FROM buckets
+            GROUP BY function, bucket, source)
+        GROUP BY function, bucket)
     GROUP BY function) AS c
 INNER JOIN (
     SELECT function,
@@ -88,17 +73,7 @@ INNER JOIN (
            max(service) AS f_service,
            max(memory_mb) AS f_memory_mb,
            max(max_memory_used_mb) AS f_max_memory_used_mb
-    FROM (
-        SELECT function, provider, region, architecture, service, memory_mb, max_memory_used_mb
-        FROM fnscope.function_hour
-        WHERE tenant = {tenant:String}
-          AND hour >= {hour_from:DateTime64(9)} AND hour < {hour_to:DateTime64(9)}
-        UNION ALL
-        SELECT function, provider, region, architecture, service, memory_mb, max_memory_used_mb
-        FROM fnscope.function_minute
-        WHERE tenant = {tenant:String}
-          AND minute >= toStartOfMinute({from:DateTime64(9)}) AND minute < {to:DateTime64(9)}
-          AND NOT (minute >= {hour_from:DateTime64(9)} AND minute < {hour_to:DateTime64(9)}))
+    FROM buckets
     GROUP BY function) AS d
 USING (function)
 ORDER BY f_cost_usd DESC, f_invocations DESC, function
