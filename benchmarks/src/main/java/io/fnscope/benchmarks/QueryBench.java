@@ -116,7 +116,7 @@ public final class QueryBench {
             return;
         }
         for (String table : List.of("spans", "trace_index", "span_links", "messages", "invocations", "function_minute",
-                "edges_minute", "trace_edges")) {
+                "function_hour", "edges_minute", "trace_edges")) {
             ch.execute("TRUNCATE TABLE IF EXISTS " + ch.database() + "." + table);
         }
         Map<String, String> vars = Map.of("database", ch.database());
@@ -128,6 +128,7 @@ public final class QueryBench {
                 QueryOptions.NONE);
         ch.execute("OPTIMIZE TABLE " + ch.database() + ".trace_index FINAL");
         ch.execute("OPTIMIZE TABLE " + ch.database() + ".function_minute FINAL");
+        ch.execute("OPTIMIZE TABLE " + ch.database() + ".function_hour FINAL");
         System.out.println(String.format(Locale.ROOT, "data: generated %,d spans in %.1f s (with the materialized"
                         + " views), invocations in %.1f s", count(ch, "spans"), (spansDone - started) / 1e9,
                 (System.nanoTime() - spansDone) / 1e9));

@@ -4,7 +4,9 @@
 -- its process but its spans are spread over the traces, so plain strings cost 17 bytes per span after ZSTD and
 -- dictionary indexes under 1 (writer/RATIONALE.md). The only map index is on span attribute values ("spans with
 -- this request id"): a bloom filter of keys, or of resource values, matches nearly every granule (every span has
--- the same few keys, every granule spans every service) while costing a fifth of the insert time.
+-- the same few keys, every granule spans every service) while costing a fifth of the insert time. Granules of 1,024
+-- rows, not 8,192: a trace-by-id read decompresses and filters a granule of every column for one trace's few rows
+-- (measured on 10M spans: 9-10 ms instead of 11-16 ms per read, same bytes on disk, finer attribute-index skipping).
 CREATE TABLE IF NOT EXISTS ${database}.spans
 (
     tenant                   LowCardinality(String),
@@ -46,4 +48,4 @@ PARTITION BY toDate(start_time)
 PRIMARY KEY (tenant, toStartOfHour(start_time), trace_id)
 ORDER BY (tenant, toStartOfHour(start_time), trace_id, start_time)
 TTL toDateTime(start_time) + INTERVAL ${spans_ttl_days} DAY
-SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${dedup_window}
+SETTINGS index_granularity = 1024, ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${dedup_window}
