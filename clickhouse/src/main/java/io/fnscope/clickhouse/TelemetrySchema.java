@@ -45,6 +45,9 @@ public class TelemetrySchema {
         for (String t : SPAN_TABLES) {
             days.put(t, r.spansDays());
         }
+        // The query API's index of how traces connect (its own migration 0201) expires with the spans it indexes;
+        // RetentionSync skips tables a database does not have.
+        days.put("trace_edges", r.spansDays());
         days.put("invocations", r.invocationsDays());
         days.put("function_minute", r.rollupsDays());
         days.put("function_hour", r.rollupsDays());
