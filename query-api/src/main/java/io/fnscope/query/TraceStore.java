@@ -6,10 +6,12 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -47,29 +49,27 @@ final class TraceStore {
     record TraceRange(String traceId, long startNs, long endNs, long spanCount) {
     }
 
+    /**
+     * One trace: its spans and the links into it at once (each statement finds the trace's range in trace_index
+     * itself, so no round trip goes before them), then the invocation rows of its spans by key, then the names of
+     * the linking spans.
+     */
     Optional<TraceView> trace(String tenant, TraceId id) {
-        List<String> ids = List.of(id.hex());
-        TraceRange range = ranges(tenant, ids).get(id.hex());
-        if (range == null) {
-            return Optional.empty();
-        }
         int max = settings.maxTraceSpans();
         long window = settings.transaction().window().toNanos();
-        var spansF = async(() -> spans(tenant, ids, range.startNs(), range.endNs(), max + 1));
-        var invocationsF = async(() -> invocations(tenant, ids, range.startNs(), range.endNs()));
-        var incomingF = async(() -> linksInto(tenant, ids, range.startNs() - window, range.endNs() + window,
-                MAX_INCOMING_LINKS));
-        List<SpanRow> spans = join(spansF);
-        Map<String, InvocationRow> invocations = join(invocationsF);
-        List<IncomingLinkRow> incoming = join(incomingF);
+        var incomingF = async(() -> linksInto(tenant, id.hex(), window, MAX_INCOMING_LINKS));
+        List<SpanRow> spans = sql.query("select_one_trace_spans", Map.of("tenant", tenant, "trace_id", id.hex(),
+                "limit", max + 1), SpanRow::map);
         if (spans.isEmpty()) {
+            join(incomingF);
             return Optional.empty();
         }
         boolean truncated = spans.size() > max;
         if (truncated) {
             spans = spans.subList(0, max);
         }
-        return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, incoming)));
+        Map<String, InvocationRow> invocations = invocationsOf(tenant, spans);
+        return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, join(incomingF))));
     }
 
     TraceSummary.Page search(String tenant, TraceQuery q) {
@@ -186,15 +186,53 @@ final class TraceStore {
         return out;
     }
 
+    /**
+     * The invocation rows of spans already read, keyed as the writer keys them: {@code faas.invocation_id}, else the
+     * span id of a function's server or consumer span. Reading by key after the spans, rather than beside them with
+     * the keys found by a second read of the spans (select_trace_invocations.sql, which search summaries still
+     * use), halves what a trace read costs the engine.
+     */
+    Map<String, InvocationRow> invocationsOf(String tenant, List<SpanRow> spans) {
+        Map<String, InvocationRow> out = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        List<String> functions = new ArrayList<>();
+        List<String> invocationIds = new ArrayList<>();
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (SpanRow s : spans) {
+            if (s.function().isEmpty()
+                    || (s.invocationId().isEmpty() && !"server".equals(s.kind()) && !"consumer".equals(s.kind()))) {
+                continue;
+            }
+            String invocation = s.invocationId().isEmpty() ? s.spanId() : s.invocationId();
+            if (seen.add(s.function() + "\u0000" + invocation)) {
+                functions.add(s.function());
+                invocationIds.add(invocation);
+            }
+            from = Math.min(from, s.startNs());
+            to = Math.max(to, s.startNs() + s.durationNs());
+        }
+        if (functions.isEmpty()) {
+            return out;
+        }
+        sql.query("select_invocations_by_key", Map.of("tenant", tenant, "functions", functions,
+                "invocation_ids", invocationIds, "from", TimeRange.ofNanos(from), "to", TimeRange.ofNanos(to)), r -> {
+            InvocationRow i = InvocationRow.map(r);
+            out.put(i.key(), i);
+            return null;
+        });
+        return out;
+    }
+
     /** A span of another trace linking to one of the given traces. */
     record IncomingLinkRow(String targetTrace, String targetSpan, String sourceTrace, String sourceSpan,
                            long sourceStartNs) {
     }
 
-    /** Spans of other traces linking into these, starting in {@code [fromNs, toNs]}. */
-    List<IncomingLinkRow> linksInto(String tenant, Collection<String> traceIds, long fromNs, long toNs, int limit) {
-        return sql.query("select_links_into_traces", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds),
-                "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs), "limit", limit),
+    /** Spans of other traces linking into this one, starting within {@code windowNs} of its range. */
+    List<IncomingLinkRow> linksInto(String tenant, String traceId, long windowNs, int limit) {
+        return sql.query("select_links_into_trace", Map.of("tenant", tenant, "trace_id", traceId,
+                "window_ns", windowNs, "limit", limit),
                 r -> new IncomingLinkRow(r.getString("target_trace"), r.getString("target_span"),
                         r.getString("source_trace"), r.getString("source_span"), r.getLong("source_start_ns")));
     }

