@@ -9,12 +9,13 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The records of one source partition taken since its last flush, and the rows they produced, one
  * {@link TableBuffer} per table. Its offset range [{@link #firstOffset()}, {@link #lastOffset()}] names its inserts
- * (the deduplication tokens) and is what the writer commits; every record in the range is either in the rows or
- * dead-lettered.
+ * (the deduplication tokens) and is what the writer commits; every record in the range is either in the rows,
+ * dead-lettered, or a duplicate (its batch id was already written: no rows).
  */
 final class PartitionBatch {
     final TopicPartition partition;
@@ -24,7 +25,11 @@ final class PartitionBatch {
     /** Per record: when the collector accepted it (0 = unknown) and the items its header announced. */
     private long[] receivedAt = new long[64];
     private int[] items = new int[64];
+    /** Per record: its tenant and {@code fnscope-batch-id} (null until its headers decoded). */
+    private String[] tenants = new String[64];
+    private UUID[] batchIds = new UUID[64];
     private final BitSet deadLettered = new BitSet();
+    private final BitSet duplicates = new BitSet();
     private long firstOffset = -1;
     private long lastOffset = -1;
     private long openedAt;
@@ -46,16 +51,22 @@ final class PartitionBatch {
         if (i == receivedAt.length) {
             receivedAt = Arrays.copyOf(receivedAt, i * 2);
             items = Arrays.copyOf(items, i * 2);
+            tenants = Arrays.copyOf(tenants, i * 2);
+            batchIds = Arrays.copyOf(batchIds, i * 2);
         }
         receivedAt[i] = 0;
         items[i] = 0;
+        tenants[i] = null;
+        batchIds[i] = null;
         return i;
     }
 
     /** What the record's headers said, once they decoded. */
-    void describe(int index, long receivedAtMillis, int itemCount) {
+    void describe(int index, long receivedAtMillis, int itemCount, String tenant, UUID batchId) {
         receivedAt[index] = receivedAtMillis;
         items[index] = itemCount;
+        tenants[index] = tenant;
+        batchIds[index] = batchId;
     }
 
     void deadLettered(int index) {
@@ -64,6 +75,25 @@ final class PartitionBatch {
 
     boolean isDeadLettered(int index) {
         return deadLettered.get(index);
+    }
+
+    /** The record's batch id was already written (or repeats an earlier record of this batch): it gets no rows. */
+    void duplicate(int index) {
+        duplicates.set(index);
+    }
+
+    boolean isDuplicate(int index) {
+        return duplicates.get(index);
+    }
+
+    /** The record's {@code fnscope-tenant}, null when its headers did not decode. */
+    String tenant(int index) {
+        return tenants[index];
+    }
+
+    /** The record's {@code fnscope-batch-id}, null when its headers did not decode. */
+    UUID batchId(int index) {
+        return batchIds[index];
     }
 
     TableBuffer table(Table t) {
@@ -150,13 +180,41 @@ final class PartitionBatch {
         return n;
     }
 
+    /** Empties the table buffers (the records stay), to append the rows again without the duplicates. */
+    void clearRows() {
+        for (TableBuffer b : tables.values()) {
+            b.clear();
+        }
+    }
+
+    /**
+     * Keeps only the first {@code n} records (at least one); the rows must be appended again
+     * ({@link #clearRows()}).
+     */
+    void truncate(int n) {
+        if (n < 1 || n > records.size()) {
+            throw new IllegalArgumentException("cannot keep " + n + " of " + records.size() + " records");
+        }
+        for (int i = n; i < records.size(); i++) {
+            tenants[i] = null;
+            batchIds[i] = null;
+        }
+        records.subList(n, records.size()).clear();
+        deadLettered.clear(n, Math.max(n, deadLettered.length()));
+        duplicates.clear(n, Math.max(n, duplicates.length()));
+        lastOffset = records.get(n - 1).offset();
+    }
+
     /** Empties the batch for reuse, keeping the buffers' arrays. */
     void clear() {
         for (TableBuffer b : tables.values()) {
             b.clear();
         }
+        Arrays.fill(tenants, 0, records.size(), null);
+        Arrays.fill(batchIds, 0, records.size(), null);
         records.clear();
         deadLettered.clear();
+        duplicates.clear();
         firstOffset = -1;
         lastOffset = -1;
     }

@@ -49,7 +49,7 @@ final class RecordRows {
         } catch (IllegalArgumentException e) {
             return new Rejection(DeadLetterReason.BAD_HEADERS, e.getMessage());
         }
-        batch.describe(index, h.receivedAtMillis(), h.items());
+        batch.describe(index, h.receivedAtMillis(), h.items(), h.tenant(), h.batchId());
         if (h.signal() != batch.signal) {
             return new Rejection(DeadLetterReason.WRONG_TOPIC, "record says signal '" + h.signal().id()
                     + "' but arrived on " + record.topic() + ", which carries '" + batch.signal.id() + "'");

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>The materialized views ({@code trace_index}, {@code span_links}, {@code messages}, {@code edges_minute},
  * {@code function_minute}) are filled by ClickHouse from {@code spans} and {@code invocations}; the writer never
- * inserts into them.
+ * inserts into them. {@link #WRITTEN_BATCHES} is the writer's own record of the batch ids it stored: one insert per
+ * flush, after the telemetry inserts, not per source partition.
  */
 enum Table {
     SPANS("spans",
@@ -136,7 +137,14 @@ enum Table {
             "request_id", "String",
             "region", "LowCardinality(String)",
             "log_stream", "String",
-            "record", "String");
+            "record", "String"),
+
+    /** The batch ids of the records stored (0120_written_batches.sql), to drop a record re-sent by an exporter. */
+    WRITTEN_BATCHES("written_batches",
+            "tenant", "LowCardinality(String)",
+            "batch_id", "UUID",
+            "signal", "LowCardinality(String)",
+            "written_at", "DateTime");
 
     private final String tableName;
     private final List<Column> columns;

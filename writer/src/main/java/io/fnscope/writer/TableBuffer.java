@@ -47,6 +47,7 @@ abstract class TableBuffer {
             case METRIC_POINTS -> new MetricPoints();
             case LOGS -> new Logs();
             case LAMBDA_PLATFORM_EVENTS -> new PlatformEvents();
+            case WRITTEN_BATCHES -> new WrittenBatches();
         };
     }
 
@@ -366,6 +367,27 @@ abstract class TableBuffer {
 
         PlatformEvents() {
             super(Table.LAMBDA_PLATFORM_EVENTS);
+        }
+    }
+
+    /** {@code written_batches} (0120_written_batches.sql): one row per stored record, written once per flush. */
+    static final class WrittenBatches extends TableBuffer {
+        final Bytes tenant = plain("tenant");
+        final Bytes batchId = plain("batch_id");
+        final Bytes signal = plain("signal");
+        final Bytes writtenAt = plain("written_at");
+
+        WrittenBatches() {
+            super(Table.WRITTEN_BATCHES);
+        }
+
+        /** One row; a UUID is two UInt64 halves, most significant first, each little-endian. */
+        void add(String tenantName, java.util.UUID id, String signalName, long epochSeconds) {
+            tenant.string(tenantName);
+            batchId.u64(id.getMostSignificantBits()).u64(id.getLeastSignificantBits());
+            signal.string(signalName);
+            writtenAt.u32(epochSeconds);
+            row();
         }
     }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -59,16 +60,27 @@ import java.util.concurrent.TimeoutException;
  * table and by the materialized views it feeds. A repeat only comes with the same token if a redelivered batch has
  * the same boundaries, so a flush goes:
  * <ol>
- *   <li>wait for the batch's dead letters;</li>
+ *   <li>drop the repeats by batch id (below); wait for the batch's dead letters;</li>
  *   <li>commit, in one {@code commitSync} for every partition of the flush, each batch's <em>start</em> offset with
  *   the metadata {@code fnscope-plan:end=<last + 1>}: the offset does not move, the plan is recorded;</li>
  *   <li>the inserts;</li>
+ *   <li>write the batch ids of the records stored into {@code written_batches};</li>
  *   <li>commit the end offsets (no metadata).</li>
  * </ol>
  * A writer that takes a partition over (after a crash, a rebalance, a restart) reads the committed metadata; when it
  * names a plan, the first batch of that partition ends exactly there, neither earlier (no flush on time or size)
  * nor later (records past it are sought back), so its inserts repeat the tokens of the interrupted flush. Rows are
  * a function of the records alone. Offsets are committed only after every insert of the flush succeeded.
+ *
+ * <h2>Repeats by batch id</h2>
+ * An exporter that got 503 re-sends its whole request; the records of it that had landed arrive again as new
+ * records (new offsets, maybe another partition) with the same {@code fnscope-batch-id}. Tokens cannot see that, so
+ * each flush, before its plan, looks its records' (tenant, batch id) up in {@code written_batches} (one query) and
+ * skips those found, and a repeat of an id kept earlier in the same batch; after every telemetry insert of the
+ * flush it writes the ids it stored into {@code written_batches}, then commits. A record whose id is kept by
+ * another partition's batch of the same flush is not skipped but left for the next flush (the batch ends before
+ * it), whose look-up finds the id; a planned batch is never cut and skips only what it skipped before.
+ * writer/RATIONALE.md says why this order loses nothing and writes nothing twice.
  *
  * <h2>Failures</h2>
  * <ul>
@@ -89,6 +101,8 @@ final class Writer implements AutoCloseable {
     static final String DEDUPLICATE_VIEWS = "deduplicate_blocks_in_dependent_materialized_views";
     /** How long a poll waits while a flush is in flight: its end is noticed at most this late. */
     private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(5);
+    /** Batch ids per look-up statement: a flush normally has fewer; bounds the parameter text (~45 bytes per id). */
+    static final int LOOKUP_CHUNK = 5_000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final ClickHouse clickHouse;
@@ -113,12 +127,19 @@ final class Writer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean stopped;
     private FlushHook hook = FlushHook.NONE;
+    /** The batch ids of the flush being completed; flushes do not overlap, so one buffer serves them all. */
+    private final TableBuffer.WrittenBatches writtenBatches = new TableBuffer.WrittenBatches();
 
     /** A seam for tests: runs between the inserts of a flush and its final commit. */
     interface FlushHook {
         FlushHook NONE = () -> { };
 
+        /** After the telemetry inserts, before the batch ids are written to {@code written_batches}. */
         void afterInserts();
+
+        /** After the batch ids are written, before the end offsets are committed. */
+        default void afterBatchIds() {
+        }
     }
 
     Writer(Consumer<byte[], byte[]> consumer, ClickHouse clickHouse, RecordRows rows, DeadLetters deadLetters,
@@ -339,6 +360,7 @@ final class Writer implements AutoCloseable {
     private void flush(String trigger) {
         List<PartitionBatch> batches = new ArrayList<>();
         Map<TopicPartition, Long> ends = new HashMap<>();
+        Set<TopicPartition> plannedPartitions = new HashSet<>();
         for (Iterator<PartitionBatch> it = open.values().iterator(); it.hasNext(); ) {
             PartitionBatch b = it.next();
             Long planned = plannedEnds.get(b.partition);
@@ -347,6 +369,9 @@ final class Writer implements AutoCloseable {
             }
             batches.add(b);
             ends.put(b.partition, planned != null ? planned : b.lastOffset() + 1);
+            if (planned != null) {
+                plannedPartitions.add(b.partition);
+            }
             it.remove();
             openRows -= b.rows();
             openBytes -= b.bytes();
@@ -357,10 +382,13 @@ final class Writer implements AutoCloseable {
         // The batches' boundaries are fixed now; records past a plan are the next batch's.
         batches.forEach(b -> plannedEnds.remove(b.partition));
         metrics.flush(trigger);
-        launch(new Flush(batches, ends));
+        launch(new Flush(batches, ends, plannedPartitions));
     }
 
-    /** Commits the plan (once) and sends the inserts that are not done yet to the insert threads. */
+    /**
+     * Drops the repeats by batch id (once), commits the plan (once) and sends the inserts that are not done yet to
+     * the insert threads.
+     */
     private void launch(Flush f) {
         current = f;
         f.waiting = false;
@@ -370,6 +398,17 @@ final class Writer implements AutoCloseable {
             return;
         }
         try {
+            if (!f.checked) {
+                // Before the plan: the plan records where each batch ends, and dropRepeats may end one earlier.
+                dropRepeats(f);
+                f.checked = true;
+                f.prepareInserts();
+                if (f.batches.isEmpty()) {
+                    current = null;
+                    resume();
+                    return;
+                }
+            }
             deadLetters.awaitAll();
             for (Insert i : f.inserts) {
                 if (i.token == null) {
@@ -388,6 +427,9 @@ final class Writer implements AutoCloseable {
                     i.future = insertPool.submit(() -> insert(i));
                 }
             }
+        } catch (ClickHouseException e) {
+            // The look-up of the batch ids failed: nothing is planned or inserted yet.
+            retryLater(f, "clickhouse", e);
         } catch (CommitFailedException | RebalanceInProgressException e) {
             LOG.warn("Offset commit refused because the group is rebalancing; the batches of {} are left to their next "
                     + "owner: {}", f.partitions(), e.getMessage());
@@ -397,6 +439,176 @@ final class Writer implements AutoCloseable {
         } catch (KafkaException e) {
             retryLater(f, "kafka", e);
         }
+    }
+
+    /**
+     * Marks the records of the flush whose batch id is already stored, or repeats one kept earlier in the flush, as
+     * duplicates, and takes their rows out of the batches. One look-up in {@code written_batches} for the whole
+     * flush. Runs once per flush, before its plan is committed; writer/RATIONALE.md has the reasoning.
+     *
+     * <ul>
+     *   <li>Found in {@code written_batches}: skipped. Its rows are in ClickHouse (ids are written only after the
+     *   rows they name) and the table only grows, so a redelivered batch skips at least what it skipped before.</li>
+     *   <li>A repeat of an id kept earlier in the same partition batch: skipped. A redelivery of the batch has the
+     *   same records, so it makes the same choice.</li>
+     *   <li>A repeat of an id kept by another partition's batch of this flush: not skipped, because nothing durable
+     *   would record that choice (a redelivery may group the partitions otherwise). The batch ends just before it
+     *   (the rest becomes the partition's next batch, without reading it again) and the next flush's look-up finds
+     *   the id. A planned batch cannot end elsewhere than its plan: it keeps the record (the other copy is then
+     *   stored too; only an interrupted flush leads there, see the rationale). Planned batches go first, so an
+     *   unplanned batch yields to them.</li>
+     * </ul>
+     */
+    private void dropRepeats(Flush f) {
+        List<String> tenants = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        Set<BatchKey> asked = new HashSet<>();
+        for (PartitionBatch b : f.batches) {
+            for (int i = 0; i < b.recordCount(); i++) {
+                if (!b.isDeadLettered(i) && b.batchId(i) != null && asked.add(new BatchKey(b.tenant(i), b.batchId(i)))) {
+                    tenants.add(b.tenant(i));
+                    ids.add(b.batchId(i));
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Set<BatchKey> written = lookUp(tenants, ids);
+        List<PartitionBatch> order = new ArrayList<>(f.batches);
+        order.sort(java.util.Comparator.comparing(b -> !f.planned.contains(b.partition)));
+        Map<BatchKey, TopicPartition> kept = new HashMap<>();
+        for (PartitionBatch b : order) {
+            boolean planned = f.planned.contains(b.partition);
+            int skipped = 0;
+            int cut = -1;
+            for (int i = 0; i < b.recordCount() && cut < 0; i++) {
+                if (b.isDeadLettered(i) || b.batchId(i) == null) {
+                    continue;
+                }
+                BatchKey key = new BatchKey(b.tenant(i), b.batchId(i));
+                if (written.contains(key)) {
+                    b.duplicate(i);
+                    skipped++;
+                    LOG.debug("Skipping {}-{}@{}: batch id {} of tenant '{}' is already written", b.partition.topic(),
+                            b.partition.partition(), b.record(i).offset(), key.id(), key.tenant());
+                    continue;
+                }
+                TopicPartition owner = kept.putIfAbsent(key, b.partition);
+                if (owner == null) {
+                    continue;
+                }
+                if (owner.equals(b.partition)) {
+                    b.duplicate(i);
+                    skipped++;
+                    LOG.debug("Skipping {}-{}@{}: batch id {} of tenant '{}' repeats an earlier record of the batch",
+                            b.partition.topic(), b.partition.partition(), b.record(i).offset(), key.id(), key.tenant());
+                } else if (!planned && !open.containsKey(b.partition)) {
+                    cut = i;
+                    LOG.debug("Ending the batch of {} before offset {}: batch id {} of tenant '{}' is in this flush's "
+                            + "batch of {}; the next flush skips it", b.partition, b.record(i).offset(), key.id(),
+                            key.tenant(), owner);
+                }
+            }
+            if (cut == 0) {
+                // Nothing of this batch goes now: all of it is the partition's next batch.
+                f.batches.remove(b);
+                f.ends.remove(b.partition);
+                open.put(b.partition, b);
+                openRows += b.rows();
+                openBytes += b.bytes();
+            } else if (cut > 0) {
+                deferTail(b, cut);
+                f.ends.put(b.partition, b.lastOffset() + 1);
+                appendRowsAgain(b);
+            } else if (skipped > 0) {
+                appendRowsAgain(b);
+            }
+        }
+    }
+
+    /** The (tenant, batch id) pairs among these that {@code written_batches} holds. */
+    private Set<BatchKey> lookUp(List<String> tenants, List<UUID> ids) {
+        long started = System.nanoTime();
+        Set<BatchKey> found = new HashSet<>();
+        String sql = "SELECT tenant, batch_id FROM " + clickHouse.database() + "." + Table.WRITTEN_BATCHES.tableName()
+                + " WHERE (tenant, batch_id) IN arrayZip({tenants:Array(String)}, {ids:Array(UUID)})";
+        for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+            int to = Math.min(ids.size(), from + LOOKUP_CHUNK);
+            found.addAll(clickHouse.query(sql, Map.of("tenants", tenants.subList(from, to), "ids", ids.subList(from, to)),
+                    r -> new BatchKey(r.getString("tenant"), r.getUUID("batch_id"))));
+        }
+        metrics.batchLookup(System.nanoTime() - started);
+        return found;
+    }
+
+    /** Moves the records from {@code cut} on into the partition's next (open) batch, dead letters as they were. */
+    private void deferTail(PartitionBatch b, int cut) {
+        PartitionBatch next = spare.remove(b.partition);
+        if (next == null) {
+            next = new PartitionBatch(b.partition, b.signal);
+        }
+        for (int i = cut; i < b.recordCount(); i++) {
+            ConsumerRecord<byte[], byte[]> r = b.record(i);
+            int j = next.add(r, b.openedAt());
+            if (b.isDeadLettered(i)) {
+                next.deadLettered(j);
+                next.describe(j, b.receivedAt(i), b.items(i), b.tenant(i), b.batchId(i));
+            } else if (rows.append(r, next, j) != null) {
+                throw new IllegalStateException("record " + r.topic() + "-" + r.partition() + "@" + r.offset()
+                        + " decoded once but not twice");
+            }
+        }
+        b.truncate(cut);
+        open.put(b.partition, next);
+        openRows += next.rows();
+        openBytes += next.bytes();
+    }
+
+    /** Encodes the batch's rows again, without its dead letters and duplicates (rows are a function of the record). */
+    private void appendRowsAgain(PartitionBatch b) {
+        b.clearRows();
+        for (int i = 0; i < b.recordCount(); i++) {
+            if (b.isDeadLettered(i) || b.isDuplicate(i)) {
+                continue;
+            }
+            ConsumerRecord<byte[], byte[]> r = b.record(i);
+            if (rows.append(r, b, i) != null) {
+                throw new IllegalStateException("record " + r.topic() + "-" + r.partition() + "@" + r.offset()
+                        + " decoded once but not twice");
+            }
+        }
+    }
+
+    /**
+     * Writes the batch ids of the records the flush stored into {@code written_batches}: one insert for the whole
+     * flush, after every telemetry insert of it succeeded and before its offsets are committed (the order is the
+     * point, see writer/RATIONALE.md). The token names every batch of the flush; a repeat the token does not catch
+     * (the same batches flushed in another grouping) only writes rows that are already there.
+     */
+    private void writeBatchIds(Flush f) {
+        TableBuffer.WrittenBatches wb = writtenBatches;
+        wb.clear();
+        long now = clock.millis() / 1000;
+        StringBuilder ranges = new StringBuilder();
+        for (PartitionBatch b : f.batches) {
+            ranges.append(b.partition.topic()).append(':').append(b.partition.partition()).append(':')
+                    .append(b.firstOffset()).append('-').append(b.lastOffset()).append(':')
+                    .append(topicIds.idOf(b.partition.topic())).append(';');
+            for (int i = 0; i < b.recordCount(); i++) {
+                if (!b.isDeadLettered(i) && !b.isDuplicate(i) && b.batchId(i) != null) {
+                    wb.add(b.tenant(i), b.batchId(i), b.signal.id(), now);
+                }
+            }
+        }
+        if (wb.isEmpty()) {
+            return;
+        }
+        String token = Table.WRITTEN_BATCHES.tableName() + ':'
+                + UUID.nameUUIDFromBytes(ranges.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long started = System.nanoTime();
+        clickHouse.insert(Table.WRITTEN_BATCHES.tableName(), wb.wireColumns(), wb.body(), options(token));
+        metrics.inserted(Table.WRITTEN_BATCHES, wb.rows(), wb.byteSize(), System.nanoTime() - started);
     }
 
     /** The inserts are done: handles refusals, commits the end offsets, and lets the next flush start. */
@@ -439,6 +651,14 @@ final class Writer implements AutoCloseable {
             f.insertedAt = clock.millis();
             deadLetters.awaitAll();
             hook.afterInserts();
+            // Data first, batch ids next, offsets last. A crash before the ids are written: the batch comes again,
+            // its look-up finds none of them, its inserts repeat their tokens and ClickHouse drops them. A crash
+            // after: the batch comes again, its look-up finds every id, and nothing is inserted.
+            if (!f.batchIdsWritten) {
+                writeBatchIds(f);
+                f.batchIdsWritten = true;
+            }
+            hook.afterBatchIds();
             commitEnds(f);
             completed(f);
         } catch (ClickHouseException e) {
@@ -537,10 +757,15 @@ final class Writer implements AutoCloseable {
             long writtenItems = 0;
             long dead = 0;
             long deadItems = 0;
+            long duplicates = 0;
+            long duplicateItems = 0;
             for (int i = 0; i < b.recordCount(); i++) {
                 if (b.isDeadLettered(i)) {
                     dead++;
                     deadItems += b.items(i);
+                } else if (b.isDuplicate(i)) {
+                    duplicates++;
+                    duplicateItems += b.items(i);
                 } else {
                     written++;
                     writtenItems += b.items(i);
@@ -552,6 +777,7 @@ final class Writer implements AutoCloseable {
             if (b.signal != null) {
                 metrics.records(b.signal, WriterMetrics.WRITTEN, written, writtenItems);
                 metrics.records(b.signal, WriterMetrics.DEAD_LETTERED, dead, deadItems);
+                metrics.records(b.signal, WriterMetrics.DUPLICATE, duplicates, duplicateItems);
             }
             recycle(b);
         }
@@ -778,16 +1004,27 @@ final class Writer implements AutoCloseable {
         final List<PartitionBatch> batches;
         /** The offset each partition commits when done: its planned end, else one past its last record. */
         final Map<TopicPartition, Long> ends;
+        /** Partitions whose batch ends where a committed plan says (a flush interrupted before). */
+        final Set<TopicPartition> planned;
         final List<Insert> inserts = new ArrayList<>();
+        /** The repeats by batch id are dropped (and the inserts prepared). */
+        boolean checked;
         boolean planCommitted;
+        boolean batchIdsWritten;
         boolean waiting;
         int attempts;
         long retryAt;
         long insertedAt;
 
-        Flush(List<PartitionBatch> batches, Map<TopicPartition, Long> ends) {
+        Flush(List<PartitionBatch> batches, Map<TopicPartition, Long> ends, Set<TopicPartition> planned) {
             this.batches = batches;
             this.ends = ends;
+            this.planned = planned;
+        }
+
+        /** One insert per batch and table with rows, once the batches' contents are final. */
+        void prepareInserts() {
+            inserts.clear();
             for (PartitionBatch b : batches) {
                 for (TableBuffer t : b.tablesWithRows()) {
                     inserts.add(new Insert(b, t));
@@ -903,5 +1140,9 @@ final class Writer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A record's identity for repeats: its tenant and {@code fnscope-batch-id}. */
+    private record BatchKey(String tenant, UUID id) {
     }
 }

@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Records and items: what adds up</h2>
  * Every Kafka record the writer takes into a batch is counted, once its batch is committed, in exactly one of
- * {@code fnscope_writer_records_total{signal,outcome="written"}} (its rows are in ClickHouse) or
+ * {@code fnscope_writer_records_total{signal,outcome="written"}} (its rows are in ClickHouse),
  * {@code {outcome="dead_lettered"}} (it went to the dead-letter topic; {@code fnscope_writer_dead_letters_total{reason}}
- * says why). {@code fnscope_writer_items_total{signal,outcome}} counts the same for the items (spans, data points,
- * log records, Lambda events) that the records' {@code fnscope-items} headers announce. A batch dropped because
- * its partitions moved to another writer is counted by that writer when it commits it.
+ * says why) or {@code {outcome="duplicate"}} (its {@code fnscope-batch-id} was already written, so it was skipped:
+ * an exporter's re-send, or a batch redelivered after its rows and ids were written).
+ * {@code fnscope_writer_items_total{signal,outcome}} counts the same for the items (spans, data points, log records,
+ * Lambda events) that the records' {@code fnscope-items} headers announce. A batch dropped because its partitions
+ * moved to another writer is counted by that writer when it commits it.
  *
  * <h2>Other series</h2>
  * <ul>
@@ -44,11 +46,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   {@code plan} (the batch planned before a restart), {@code shutdown}.</li>
  *   <li>{@code fnscope_writer_record_fallbacks_total{table}}: batches ClickHouse refused as a whole (non-retryable),
  *   re-inserted record by record.</li>
+ *   <li>{@code fnscope_writer_batch_lookup_duration_seconds}: histogram of the look-up, once per flush, of the
+ *   flush's batch ids in {@code written_batches}.</li>
  * </ul>
  */
 final class WriterMetrics {
     static final String WRITTEN = "written";
     static final String DEAD_LETTERED = "dead_lettered";
+    static final String DUPLICATE = "duplicate";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -58,6 +63,7 @@ final class WriterMetrics {
     private final Map<TopicPartition, Gauge> lagGauges = new ConcurrentHashMap<>();
     private final AtomicInteger paused = new AtomicInteger();
     private final Timer freshness;
+    private final Timer batchLookup;
     private volatile java.util.function.LongConsumer freshnessObserver;
 
     WriterMetrics(MeterRegistry registry) {
@@ -67,6 +73,12 @@ final class WriterMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(10))
                 .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+        this.batchLookup = Timer.builder("fnscope.writer.batch.lookup.duration")
+                .description("Duration of the look-up of one flush's batch ids in written_batches")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1))
                 .register(registry);
         Gauge.builder("fnscope.writer.paused", paused, AtomicInteger::get)
                 .description("1 while a batch waits for a retry (ClickHouse or Kafka unavailable)")
@@ -104,6 +116,10 @@ final class WriterMetrics {
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         summary("fnscope.writer.insert.rows", "Rows per INSERT", table, "rows").record(rows);
         summary("fnscope.writer.insert.bytes", "RowBinary bytes per INSERT", table, "bytes").record(bytes);
+    }
+
+    void batchLookup(long nanos) {
+        batchLookup.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void freshness(long millis) {

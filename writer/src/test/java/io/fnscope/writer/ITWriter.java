@@ -248,6 +248,55 @@ class ITWriter {
         }
     }
 
+    /**
+     * The writer dies after its inserts and after writing their batch ids, before its commit: the replacement repeats
+     * the planned batches, finds every batch id written and inserts nothing; nothing is lost either.
+     */
+    @Test
+    void aWriterKilledAfterWritingTheBatchIdsIsReplacedWithoutDuplicates() {
+        try (WriterHarness h = new WriterHarness()) {
+            sendMix(h, MIX_TRACES);
+            Writer first = h.writer(h.settings(), new SimpleMeterRegistry());
+            first.hook(new Writer.FlushHook() {
+                @Override
+                public void afterInserts() {
+                }
+
+                @Override
+                public void afterBatchIds() {
+                    throw new IllegalStateException("killed after writing the batch ids");
+                }
+            });
+            takeAll(first, MIX_RECORDS);
+            assertThatThrownBy(() -> WriterHarness.stepUntil(first, h.clock, () -> false, TIMEOUT))
+                    .hasMessage("killed after writing the batch ids");
+            Map<String, Long> afterCrash = results(h);
+            // Everything is in: one flush held every record.
+            assertThat(afterCrash).containsEntry("spans", 36L).containsEntry("trace_index.spans", 36L)
+                    .containsEntry("invocation rows", 18L).containsEntry("function_minute.invocations", 18L)
+                    .containsEntry("edges_minute.calls", 24L).containsEntry("metric_points", 2L)
+                    .containsEntry("logs", 2L).containsEntry("lambda_platform_events", 12L);
+            assertThat(h.count("SELECT count() FROM {db}.written_batches")).isEqualTo(MIX_RECORDS);
+            Map<TopicPartition, OffsetAndMetadata> plans = h.committed(null);
+            assertThat(plans.values()).isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(Writer.PLAN_PREFIX));
+            first.closeWithoutCommitting();
+
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Writer second = h.writer(h.settings().withFlush(Duration.ofMillis(1), 1, 1024).withMaxPollRecords(1), registry);
+            WriterHarness.stepUntil(second, h.clock, () -> committedTotal(h) == plannedTotal(plans), TIMEOUT);
+            assertThat(results(h)).isEqualTo(afterCrash);
+            assertThat(registry.find("fnscope.writer.records").tag("outcome", "duplicate").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(MIX_RECORDS);
+            assertThat(registry.find("fnscope.writer.rows").tag("table", "spans").counter()).isNull();
+
+            // And it goes on normally afterwards.
+            sendMix(h, 2);
+            WriterHarness.stepUntil(second, h.clock, () -> h.count("SELECT count() FROM {db}.logs") == 3
+                    && h.count("SELECT count() FROM {db}.spans") == 42, TIMEOUT);
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isEqualTo(42);
+        }
+    }
+
     /** Why the plan is committed: the same crash, with the plan lost, duplicates what the first writer inserted. */
     @Test
     void withoutThePlanARedeliveredBatchWithOtherBoundariesIsWrittenTwice() {
