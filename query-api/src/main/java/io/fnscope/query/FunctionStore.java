@@ -69,10 +69,8 @@ final class FunctionStore {
     static Instant[] wholeHours(TimeRange range) {
         long from = range.from().getEpochSecond() + (range.from().getNano() > 0 ? 1 : 0);
         long first = Math.ceilDiv(from, 3600L) * 3600;
-        long end = Math.floorDiv(range.to().getEpochSecond(), 3600L) * 3600;
-        return end > first
-                ? new Instant[] {Instant.ofEpochSecond(first), Instant.ofEpochSecond(end)}
-                : new Instant[] {Instant.ofEpochSecond(first), Instant.ofEpochSecond(first)};
+        long end = Math.max(first, Math.floorDiv(range.to().getEpochSecond(), 3600L) * 3600);
+        return new Instant[] {Instant.ofEpochSecond(first), Instant.ofEpochSecond(end)};
     }
 
     FunctionView.Page functions(String tenant, TimeRange range) {

@@ -78,7 +78,7 @@ final class Ids {
             return null;
         }
         int p = root + 5;
-        // 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY
+        // Root=1-<8 hex digits: epoch seconds>-<24 hex digits>: 35 characters, the 32 digits are the trace id.
         if (header.length() < p + 35 || header.charAt(p) != '1' || header.charAt(p + 1) != '-'
                 || header.charAt(p + 10) != '-') {
             return null;
