@@ -74,7 +74,8 @@ public final class OutboundPolicy {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("\\[?[0-9a-f]*:[0-9a-f:.]*\\]?");
-    private static final Pattern HOST = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
+    private static final String LABEL = "[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?";
+    private static final Pattern HOST = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
 
     private final List<String> hosts = new ArrayList<>();
     private final List<String> suffixes = new ArrayList<>();
