@@ -112,6 +112,7 @@ public final class Delivery implements AutoCloseable {
      *
      * @param deliveryId sent as {@value #DELIVERY_HEADER} on every attempt; a caller that re-sends after a restart
      *                   passes the same id again
+     * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
      */
     public CompletableFuture<DeliveryResult> send(Channel channel, Notification notification, String deliveryId) {
         Objects.requireNonNull(channel, "channel");
@@ -128,6 +129,17 @@ public final class Delivery implements AutoCloseable {
     }
 
     private DeliveryResult deliver(Channel channel, Notification n, String deliveryId) {
+        try {
+            return attempts(channel, n, deliveryId);
+        } catch (RuntimeException e) {
+            // A bug (a format that cannot render, a broken clock): still a result, so callers never see an exception.
+            LOG.error("delivery {} to {} failed unexpectedly", deliveryId, channel, e);
+            return finish(channel, n, deliveryId, 1, Instant.now(), System.nanoTime(), 0,
+                    DeliveryAttempt.Outcome.FAILED, scrub("internal error: " + describe(e), channel));
+        }
+    }
+
+    private DeliveryResult attempts(Channel channel, Notification n, String deliveryId) {
         byte[] body = ChannelFormat.of(channel.kind()).body(n);
         for (int attempt = 1; ; attempt++) {
             Instant started = clock.instant();
