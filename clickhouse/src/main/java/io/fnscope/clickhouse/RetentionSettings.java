@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Min;
  * @param logsDays           OTLP log records
  * @param platformEventsDays raw Lambda Telemetry API events
  * @param rollupsDays        per-minute roll-ups (functions, service-map edges): what dashboards and alerts read
+ * @param alertsDays         alert history and delivery attempts
  */
 @ConfigurationProperties("fnscope.retention")
 public record RetentionSettings(
@@ -24,9 +25,10 @@ public record RetentionSettings(
         @Bindable(defaultValue = "30") @Min(1) @Max(3650) int metricsDays,
         @Bindable(defaultValue = "7") @Min(1) @Max(3650) int logsDays,
         @Bindable(defaultValue = "7") @Min(1) @Max(3650) int platformEventsDays,
-        @Bindable(defaultValue = "90") @Min(1) @Max(3650) int rollupsDays) {
+        @Bindable(defaultValue = "90") @Min(1) @Max(3650) int rollupsDays,
+        @Bindable(defaultValue = "90") @Min(1) @Max(3650) int alertsDays) {
 
     public static RetentionSettings defaults() {
-        return new RetentionSettings(7, 30, 30, 7, 7, 90);
+        return new RetentionSettings(7, 30, 30, 7, 7, 90, 90);
     }
 }

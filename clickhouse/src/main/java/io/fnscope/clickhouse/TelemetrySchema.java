@@ -52,6 +52,9 @@ public class TelemetrySchema {
         days.put("function_minute", r.rollupsDays());
         days.put("function_hour", r.rollupsDays());
         days.put("edges_minute", r.rollupsDays());
+        days.put("function_tags", r.rollupsDays());
+        days.put("alert_events", r.alertsDays());
+        days.put("alert_deliveries", r.alertsDays());
         days.put("metric_points", r.metricsDays());
         days.put("logs", r.logsDays());
         days.put("lambda_platform_events", r.platformEventsDays());

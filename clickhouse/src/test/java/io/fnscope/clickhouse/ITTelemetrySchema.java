@@ -27,7 +27,7 @@ class ITTelemetrySchema {
                     .isEqualTo(applied);
             assertThat(RetentionSync.apply(ch, RetentionSettings.defaults())).isEmpty();
 
-            var longer = new RetentionSettings(14, 30, 30, 7, 7, 90);
+            var longer = new RetentionSettings(14, 30, 30, 7, 7, 90, 90);
             assertThat(RetentionSync.apply(ch, longer)).containsExactly("messages", "span_links", "spans", "trace_index");
             String engine = ch.query("SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'spans'",
                     Map.of("db", ch.database()), r -> r.getString("engine_full")).getFirst();

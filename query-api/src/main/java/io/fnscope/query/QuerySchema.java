@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The query API's own tables ({@code io/fnscope/query/schema}, versions 0200-0299): the {@code trace_edges} index
- * the transaction view searches, filled by materialized views from span_links and messages. Declared in every
+ * the transaction view searches, filled by materialized views from span_links and messages; {@code function_tags}
+ * (what a tag-scoped budget or rule resolves to); and the alerts' configuration, claims, history and deliveries. Declared in every
  * process whatever its roles (unlike the rest of the query API), so that a writer-only process creates the views too
  * and no span written anywhere is missing from the index.
  */
@@ -27,6 +28,8 @@ class QuerySchema {
     static MigrationSet migrations(RetentionSettings retention, int deduplicationWindow) {
         return MigrationSet.of("query API index", LOCATION,
                 Map.of("spans_ttl_days", Integer.toString(retention.spansDays()),
+                        "rollups_ttl_days", Integer.toString(retention.rollupsDays()),
+                        "alerts_ttl_days", Integer.toString(retention.alertsDays()),
                         "dedup_window", Integer.toString(deduplicationWindow)));
     }
 }

@@ -1,0 +1,23 @@
+-- Alert history: every firing and resolution and what it said. An alert (alert_key: a rule, or a budget's period
+-- and threshold) is in the state of its latest event; event_id is the notification's claim key, which its
+-- deliveries carry.
+CREATE TABLE IF NOT EXISTS ${database}.alert_events
+(
+    tenant      LowCardinality(String),
+    alert_key   String,
+    event_id    String,
+    source_type Enum8('budget' = 1, 'rule' = 2),
+    source_id   String,
+    state       Enum8('firing' = 1, 'resolved' = 2),
+    sequence    UInt32,
+    at          DateTime64(3),
+    severity    LowCardinality(String),
+    title       String,
+    summary     String,
+    value       Float64,
+    threshold   Float64
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(at)
+ORDER BY (tenant, alert_key, at)
+TTL toDateTime(at) + INTERVAL ${alerts_ttl_days} DAY
