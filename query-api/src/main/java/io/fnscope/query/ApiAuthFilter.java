@@ -19,8 +19,8 @@ import io.micronaut.http.filter.ServerFilterPhase;
  */
 @ServerFilter("/api/**")
 @Requires(property = "fnscope.query.enabled", notEquals = "false")
-class ApiAuthFilter implements Ordered {
-    static final String PRINCIPAL = "fnscope.principal";
+public class ApiAuthFilter implements Ordered {
+    public static final String PRINCIPAL = "fnscope.principal";
 
     private final Credentials credentials;
 

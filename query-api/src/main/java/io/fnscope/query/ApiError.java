@@ -6,5 +6,5 @@ import io.micronaut.serde.annotation.Serdeable;
 /** The body of every error answer of the API: {@code {"error": "what went wrong and what to do"}}. */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record ApiError(String error) {
+public record ApiError(String error) {
 }

@@ -5,9 +5,9 @@ package io.fnscope.query;
  * and what to send instead; {@link BadRequestHandler} turns it into a 400 with that message, the only way the API
  * answers 400 for its own checks.
  */
-final class BadRequestException extends RuntimeException {
+public final class BadRequestException extends RuntimeException {
 
-    BadRequestException(String message) {
+    public BadRequestException(String message) {
         super(message, null, false, false);
     }
 }

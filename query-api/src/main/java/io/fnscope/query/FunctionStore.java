@@ -17,7 +17,7 @@ import java.util.Map;
  * minutes at a range's ends), never from spans: the functions view,
  * one function's timeseries, and memory right-sizing priced with the cost module.
  */
-final class FunctionStore {
+public final class FunctionStore {
     static final int MIN_MEMORY_MB = 128;
     static final int MAX_MEMORY_MB = 10_240;
     static final int MEMORY_STEP_MB = 64;
@@ -33,7 +33,7 @@ final class FunctionStore {
     }
 
     /** The roll-up's measures of one function (over the range or one bucket), as the statements name them. */
-    record Measures(String function, String service, String provider, String region, String architecture,
+    public record Measures(String function, String service, String provider, String region, String architecture,
                     long invocations, long errors, long timeouts, long coldStarts, double durationMsSum,
                     long billedMsSum, double gbSeconds, BigDecimal costUsd, Integer memoryMb, Long maxMemoryUsedMb,
                     List<Number> durationQ, List<Number> initQ, List<Number> memoryQ) {
@@ -51,9 +51,14 @@ final class FunctionStore {
                     r.getList("f_memory_q"));
         }
 
-        Double rate(long part) {
+        public Double rate(long part) {
             return invocations == 0 ? null : (double) part / invocations;
         }
+    }
+
+    /** Per function over {@code [from, to)}: what the alert evaluator reads (budgets, rates, runaway cost). */
+    public List<Measures> measures(String tenant, Instant from, Instant to) {
+        return measures(tenant, new TimeRange(from, to));
     }
 
     List<Measures> measures(String tenant, TimeRange range) {

@@ -31,7 +31,7 @@ import java.util.Set;
  * it. A connected trace outside the window is flagged when the link or message that leads to it lies within twice
  * the window (the lookups search that far; beyond, it is not seen at all).
  */
-final class TransactionStore {
+public final class TransactionStore {
     /** Most edge rows read per level. */
     static final int MAX_EDGES = 10_000;
 
@@ -43,6 +43,22 @@ final class TransactionStore {
         this.traces = traces;
         this.sql = sql;
         this.bounds = bounds;
+    }
+
+    /**
+     * How many invocations of each function the business transaction containing {@code traceIdHex} holds (32 hex
+     * digits), or empty when this tenant has no such trace: what the alerts' recursive-loop rule counts.
+     */
+    public Optional<Map<String, Integer>> invocationsPerFunction(String tenant, String traceIdHex) {
+        return transaction(tenant, TraceId.parse("traceId", traceIdHex)).map(t -> {
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (TransactionView.NodeView n : t.invocations()) {
+                if ("invocation".equals(n.type()) && n.function() != null) {
+                    counts.merge(n.function(), 1, Integer::sum);
+                }
+            }
+            return counts;
+        });
     }
 
     Optional<TransactionView> transaction(String tenant, TraceId id) {

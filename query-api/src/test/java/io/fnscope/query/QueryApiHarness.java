@@ -70,8 +70,17 @@ final class QueryApiHarness implements AutoCloseable {
     }
 
     Answer get(String pathAndQuery, String token) {
+        return send("GET", pathAndQuery, token, null);
+    }
+
+    /** Any method; {@code json} (may be null) is sent as the body with {@code Content-Type: application/json}. */
+    Answer send(String method, String pathAndQuery, String token, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(Duration.ofSeconds(60)).GET();
+                .timeout(Duration.ofSeconds(60)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -23,25 +23,25 @@ import java.util.function.IntFunction;
  * (method, path, headers, body) and answers from a script indexed by request number (1-based). Handlers run on
  * virtual threads, so a hanging answer does not stall the next request.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
     /** The path and query of {@link #url()}: what must never show up in an error. */
-    static final String SECRET_PATH = "/services/T0FN/B0SCOPE/s3cr3tPathToken";
-    static final String SECRET_QUERY = "token=q5ecretQueryToken";
+    public static final String SECRET_PATH = "/services/T0FN/B0SCOPE/s3cr3tPathToken";
+    public static final String SECRET_QUERY = "token=q5ecretQueryToken";
 
-    record Request(String method, String path, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     /** One answer: status, headers, body; {@code delay} before answering; {@code hang} never answers. */
-    record Reply(int status, Map<String, String> headers, String body, Duration delay, boolean hang) {
-        static Reply status(int status) {
+    public record Reply(int status, Map<String, String> headers, String body, Duration delay, boolean hang) {
+        public static Reply status(int status) {
             return new Reply(status, Map.of(), "", Duration.ZERO, false);
         }
 
@@ -49,7 +49,7 @@ final class Receiver implements AutoCloseable {
             return new Reply(status, Map.of(), body, Duration.ZERO, false);
         }
 
-        static Reply never() {
+        public static Reply never() {
             return new Reply(0, Map.of(), "", Duration.ZERO, true);
         }
 
@@ -68,9 +68,9 @@ final class Receiver implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger count = new AtomicInteger();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    Receiver(IntFunction<Reply> script) throws IOException {
+    public Receiver(IntFunction<Reply> script) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> handle(exchange, script));
@@ -78,7 +78,7 @@ final class Receiver implements AutoCloseable {
     }
 
     /** Always the same answer. */
-    static Receiver answering(int status) throws IOException {
+    public static Receiver answering(int status) throws IOException {
         return new Receiver(n -> Reply.status(status));
     }
 
@@ -109,11 +109,11 @@ final class Receiver implements AutoCloseable {
     }
 
     /** A URL whose path and query play the part of a chat service's credential. */
-    String url() {
+    public String url() {
         return base() + SECRET_PATH + "?" + SECRET_QUERY;
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 

@@ -1,0 +1,100 @@
+package io.fnscope.query.alerts;
+
+import io.fnscope.clickhouse.ClickHouse;
+import io.fnscope.query.FunctionStore;
+import io.fnscope.query.TransactionStore;
+import io.fnscope.query.alerts.channel.DeliverySettings;
+import io.fnscope.query.alerts.channel.OutboundPolicy;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Wires alerting from plain classes: configuration and history stores, the evaluators, delivery, and (with
+ * {@code fnscope.alerts.enabled}) the scheduler that runs a round every interval. Only in a process with the query
+ * role, like the rest of the API.
+ */
+@Factory
+@Requires(property = "fnscope.query.enabled", notEquals = "false")
+class AlertsFactory {
+
+    @Singleton
+    OutboundPolicy outboundPolicy(AlertSettings settings) {
+        return new OutboundPolicy(settings.outboundAllow());
+    }
+
+    @Singleton
+    AlertConfigStore alertConfigStore(ClickHouse clickHouse, JsonMapper json) {
+        return new AlertConfigStore(clickHouse, json);
+    }
+
+    @Singleton
+    AlertHistory alertHistory(ClickHouse clickHouse) {
+        return new AlertHistory(clickHouse);
+    }
+
+    @Singleton
+    Claims claims(ClickHouse clickHouse, AlertSettings settings) {
+        return new Claims(clickHouse, nodeId(settings));
+    }
+
+    @Singleton
+    ScopedRollups scopedRollups(FunctionStore functions, ClickHouse clickHouse) {
+        return new ScopedRollups(functions, clickHouse);
+    }
+
+    @Singleton
+    BudgetEvaluator budgetEvaluator(ScopedRollups rollups, AlertSettings settings) {
+        return new BudgetEvaluator(rollups, settings.forecastWindow(), settings.forecastMinElapsed());
+    }
+
+    @Singleton
+    RuleEvaluator ruleEvaluator(ScopedRollups rollups, ClickHouse clickHouse, TransactionStore transactions,
+                                AlertSettings settings) {
+        return new RuleEvaluator(rollups, new LoopDetector(clickHouse, transactions, settings.loopSamples()));
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ChannelNotifier channelNotifier(AlertConfigStore config, AlertHistory history, AlertSettings settings,
+                                    OutboundPolicy policy) {
+        return new ChannelNotifier(config, history, new DeliverySettings(settings.deliveryTimeout(),
+                settings.deliveryAttempts(), settings.deliveryBackoff(), settings.deliveryMaxBackoff(),
+                settings.outboundAllow()), policy);
+    }
+
+    @Singleton
+    Evaluator evaluator(AlertConfigStore config, AlertHistory history, Claims claims, BudgetEvaluator budgets,
+                        RuleEvaluator rules, ChannelNotifier notifier, AlertSettings settings,
+                        @Named("query") Clock clock) {
+        return new Evaluator(config, history, claims, budgets, rules, notifier, settings, clock);
+    }
+
+    @Context
+    @Requires(property = "fnscope.alerts.enabled", notEquals = "false")
+    @Bean(preDestroy = "close")
+    AlertScheduler alertScheduler(Evaluator evaluator, AlertSettings settings) {
+        return AlertScheduler.start(evaluator, settings.interval());
+    }
+
+    private static String nodeId(AlertSettings settings) {
+        if (settings.nodeId() != null && !settings.nodeId().isBlank()) {
+            return settings.nodeId();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,77 @@
+package io.fnscope.query.alerts;
+
+import io.fnscope.query.alerts.channel.Channel;
+import io.fnscope.query.alerts.channel.Delivery;
+import io.fnscope.query.alerts.channel.DeliveryAttempt;
+import io.fnscope.query.alerts.channel.DeliveryLog;
+import io.fnscope.query.alerts.channel.DeliverySettings;
+import io.fnscope.query.alerts.channel.OutboundPolicy;
+import io.fnscope.query.alerts.channel.Notification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Delivers to a tenant's channels through {@link Delivery} (each channel on its own, with its own retries, so a
+ * failing channel never holds up another) and records every attempt in {@code alert_deliveries}. The delivery id of
+ * an event to a channel is {@code <event id>/<channel id>}, the same on every attempt.
+ */
+final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelNotifier.class);
+
+    private final AlertConfigStore config;
+    private final AlertHistory history;
+    private final Delivery delivery;
+
+    ChannelNotifier(AlertConfigStore config, AlertHistory history, DeliverySettings settings, OutboundPolicy policy) {
+        this.config = config;
+        this.history = history;
+        // The delivery reports each attempt back here (attempt(...)), which only stores it: no cycle at run time.
+        this.delivery = new Delivery(settings, policy, this, Clock.systemUTC(),
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** Sends one notification to one channel (the API's test message awaits it). */
+    Delivery delivery() {
+        return delivery;
+    }
+
+    @Override
+    public void close() {
+        delivery.close();
+    }
+
+    @Override
+    public void notify(String tenant, List<String> channelIds, Notification n, String eventId) {
+        Map<String, Channel> channels = config.list(tenant, AlertConfigStore.Type.CHANNEL, StoredChannel.class)
+                .stream().collect(Collectors.toMap(AlertConfigStore.Stored::id,
+                        s -> s.value().toChannel(tenant, s.id()), (a, b) -> b));
+        for (String id : channelIds) {
+            Channel c = channels.get(id);
+            String deliveryId = eventId + "/" + id;
+            if (c == null) {
+                attempt(new DeliveryAttempt(tenant, deliveryId, eventId, id, null, 1, Instant.now(), 0, 0,
+                        DeliveryAttempt.Outcome.FAILED, "channel " + id + " does not exist (deleted?)"));
+                continue;
+            }
+            delivery.send(c, n, deliveryId); // outcome: logged by Delivery, recorded per attempt by attempt(...)
+        }
+    }
+
+    @Override
+    public void attempt(DeliveryAttempt a) {
+        try {
+            history.attempt(a.tenant(), a.alertKey(), new AlertEvent.DeliveryRecord(a.deliveryId(), a.channelId(),
+                    a.kind() == null ? "" : a.kind().apiName(), a.attempt(), a.started(), a.durationMs(), a.status(),
+                    a.outcome().name().toLowerCase(java.util.Locale.ROOT), a.error()));
+        } catch (RuntimeException e) {
+            LOG.warn("delivery attempt {} #{} not recorded: {}", a.deliveryId(), a.attempt(), e.toString());
+        }
+    }
+}
