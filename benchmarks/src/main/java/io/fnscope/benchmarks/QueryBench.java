@@ -3,6 +3,7 @@ package io.fnscope.benchmarks;
 import io.fnscope.clickhouse.ClickHouse;
 import io.fnscope.clickhouse.QueryOptions;
 import io.fnscope.clickhouse.SqlFile;
+import io.fnscope.query.alerts.Evaluator;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.HdrHistogram.Histogram;
@@ -73,6 +74,7 @@ public final class QueryBench {
         p.put("fnscope.collector.enabled", false);
         p.put("fnscope.writer.enabled", false);
         p.put("fnscope.kafka.embedded.enabled", false);
+        p.put("fnscope.alerts.enabled", false); // rounds are run by the measure, not on a timer
         p.put("fnscope.clickhouse.database", "bench");
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p)) {
             ClickHouse ch = server.getApplicationContext().getBean(ClickHouse.class);
@@ -106,6 +108,66 @@ public final class QueryBench {
                 return api + "/transactions/" + traceId(ch, t);
             });
             checkTransaction(http, api + "/transactions/" + traceId(ch, 5000));
+
+            for (String table : List.of("alert_config", "alert_claims", "alert_events", "alert_deliveries")) {
+                ch.execute("TRUNCATE TABLE IF EXISTS " + ch.database() + "." + table); // an earlier run's
+            }
+            alertRounds(server.getApplicationContext().getBean(Evaluator.class), http, api, warmup / 10,
+                    Math.max(5, requests / 10));
+        }
+    }
+
+    /**
+     * One round of alert evaluation (what the evaluator does every minute): 20 budgets (tenant, service and function
+     * scopes; day, week and month) and 20 rules (error rate, SLO burn, cold starts, p95, runaway cost; tenant,
+     * service and function scopes), configured through the API without channels, evaluated in the middle of the
+     * generated day. Recursive-loop rules are left out: their cost is a transaction read per sampled trace, measured
+     * above.
+     */
+    static void alertRounds(Evaluator evaluator, HttpClient http, String api, int warmup, int rounds) throws Exception {
+        String[] periods = {"day", "week", "month"};
+        String[] types = {"error-rate", "error-budget-burn", "cold-start-rate", "p95-duration", "runaway-cost"};
+        for (int i = 0; i < 20; i++) {
+            String scope = scope(i);
+            post(http, api + "/budgets", "{\"name\": \"bench " + i + "\", \"amountUsd\": " + (1 + i) + ", \"period\": \""
+                    + periods[i % 3] + "\", \"scope\": " + scope + "}");
+            post(http, api + "/rules", "{\"type\": \"" + types[i % types.length] + "\", \"threshold\": "
+                    + (types[i % types.length].equals("p95-duration") ? "500" : "0.2") + ", \"scope\": " + scope + "}");
+        }
+        Instant at = BASE.plus(Duration.ofHours(12));
+        Histogram h = new Histogram(60_000_000_000L, 3);
+        String before = loadAverage();
+        for (int i = 0; i < warmup + rounds; i++) {
+            long start = System.nanoTime();
+            Evaluator.Round r = evaluator.evaluate(at.plusSeconds(60L * i));
+            long took = System.nanoTime() - start;
+            if (r.failures() > 0) {
+                System.out.println("  alerts round: " + r.failures() + " of 40 not evaluated (see the log)");
+            }
+            if (i >= warmup) {
+                h.recordValue(took);
+            }
+        }
+        System.out.println(String.format(Locale.ROOT, "%-34s p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  max %7.1f ms"
+                        + "  (%d rounds of 20 budgets + 20 rules)  load %s -> %s", "alerts round",
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6, rounds, before, loadAverage()));
+    }
+
+    private static String scope(int i) {
+        return switch (i % 3) {
+            case 0 -> "{\"type\": \"tenant\"}";
+            case 1 -> "{\"type\": \"service\", \"value\": \"svc-" + (i % 20) + "\"}";
+            default -> "{\"type\": \"function\", \"value\": \"fn-" + String.format(Locale.ROOT, "%02d", i % 50) + "\"}";
+        };
+    }
+
+    private static void post(HttpClient http, String url, String json) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException(url + ": " + r.statusCode() + " " + r.body());
         }
     }
 

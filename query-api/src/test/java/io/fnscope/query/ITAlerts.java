@@ -187,9 +187,9 @@ class ITAlerts {
         String team = "jump-" + UUID.randomUUID().toString().substring(0, 8);
         try (Receiver slack = Receiver.answering(200)) {
             String channel = channel("slack", slack);
-            ok(201, api.send("POST", "/api/v1/budgets", ACME_ADMIN, json(Map.of("name", team,
+            String budget = ok(201, api.send("POST", "/api/v1/budgets", ACME_ADMIN, json(Map.of("name", team,
                     "scope", Map.of("type", "tag", "value", "team=" + team), "period", "day", "amountUsd", 0.1,
-                    "forecastThresholds", List.of(), "channels", List.of(channel)))));
+                    "forecastThresholds", List.of(), "channels", List.of(channel))))).path("id").asText();
             tag(team + "-fn", "team", team, NOW.minus(Duration.ofMinutes(20)));
             spend(team + "-fn", NOW.minus(Duration.ofMinutes(10)), 2, "0.10", "ok");
             evaluator().evaluate(NOW);
@@ -198,6 +198,16 @@ class ITAlerts {
             quiet(slack, 1);
             evaluator().evaluate(NOW.plusSeconds(60));
             quiet(slack, 1);
+            // Each threshold has its event (none will fire again this period); only the highest was sent.
+            JsonNode events = ok(200, api.get("/api/v1/alerts?from=" + NOW.minus(Duration.ofHours(1)).toEpochMilli()
+                    + "&to=" + NOW.plus(Duration.ofHours(1)).toEpochMilli(), ACME_VIEWER)).path("events");
+            List<String> mine = new ArrayList<>();
+            events.forEach(e -> {
+                if (e.path("sourceId").asText().equals(budget)) {
+                    mine.add(e.path("alertKey").asText().replaceAll(".*:", "") + "/" + e.path("deliveries").size());
+                }
+            });
+            assertThat(mine).containsExactlyInAnyOrder("50/0", "80/0", "100/1");
         }
     }
 
@@ -227,6 +237,8 @@ class ITAlerts {
                 .isEqualTo(403);
         assertThat(api.get("/api/v1/alerts?limit=0").status()).isEqualTo(400);
         assertThat(api.get("/api/v1/alerts?from=yesterday").error()).startsWith("from");
+        assertThat(api.get("/api/v1/alerts?limit=many").error()).startsWith("limit");
+        assertThat(api.get("/api/v1/alerts?severity=high").error()).startsWith("severity: unknown parameter");
     }
 
     // ---- rules ----
@@ -397,6 +409,27 @@ class ITAlerts {
             both(() -> a.evaluate(NOW.plus(Duration.ofMinutes(10))), () -> b.evaluate(NOW.plus(Duration.ofMinutes(10))));
             assertThat(await(slack, 2).get(1).text()).contains("[RESOLVED]");
             quiet(slack, 2);
+        }
+    }
+
+    @Test
+    void theSchedulerEvaluatesOnItsOwnWithTheRealClock() throws Exception {
+        Map<String, Object> p = alertProperties();
+        p.put("fnscope.clickhouse.database", api.clickHouse.database());
+        p.put("fnscope.alerts.enabled", true);
+        p.put("fnscope.alerts.interval", "1s");
+        String fn = "live-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Receiver slack = Receiver.answering(200)) {
+            String channel = channel("slack", slack);
+            ok(201, api.send("POST", "/api/v1/rules", ACME_ADMIN, json(Map.of("type", "error-rate",
+                    "scope", Map.of("type", "function", "value", fn), "threshold", 0.5, "minInvocations", 1,
+                    "channels", List.of(channel)))));
+            spend(fn, Instant.now().minusSeconds(30), 3, "0.000001", "error");
+            try (QueryApiHarness scheduled = new QueryApiHarness(p)) {
+                assertThat(scheduled.context.containsBean(Evaluator.class)).isTrue();
+                assertThat(JSON(await(slack, 1).getFirst()).path("text").asText()).contains("[FIRING]")
+                        .contains("Error rate 100.0 %");
+            }
         }
     }
 

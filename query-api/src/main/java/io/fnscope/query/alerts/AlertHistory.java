@@ -5,9 +5,13 @@ import io.fnscope.clickhouse.Column;
 import io.fnscope.clickhouse.InsertOptions;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -16,7 +20,7 @@ import java.util.stream.Collectors;
  */
 final class AlertHistory {
     private static final List<Column> EVENT_COLUMNS = List.of(Column.of("tenant", "LowCardinality(String)"),
-            Column.of("alert_key", "String"), Column.of("event_id", "String"),
+            Column.of("alert_key", "String"), Column.of("event_id", "String"), Column.of("owner", "String"),
             Column.of("source_type", "Enum8('budget' = 1, 'rule' = 2)"), Column.of("source_id", "String"),
             Column.of("state", "Enum8('firing' = 1, 'resolved' = 2)"), Column.of("sequence", "UInt32"),
             Column.of("at", "DateTime64(3)"), Column.of("severity", "LowCardinality(String)"),
@@ -30,9 +34,11 @@ final class AlertHistory {
             Column.of("error", "String"));
 
     private final ClickHouse clickHouse;
+    private final String node;
 
-    AlertHistory(ClickHouse clickHouse) {
+    AlertHistory(ClickHouse clickHouse, String node) {
         this.clickHouse = clickHouse;
+        this.node = node;
     }
 
     /** Where an alert stands: its latest state, how many transitions it had, when it last fired. */
@@ -44,12 +50,35 @@ final class AlertHistory {
         }
     }
 
-    void append(String tenant, AlertEvent e) {
+    /**
+     * Records {@code e} unless some evaluator already has: the insert's deduplication token is the event id, so of
+     * two evaluators recording the same transition the engine keeps the first row, and reading the row back tells
+     * each whether it was theirs. True when this call recorded it (and so must notify).
+     */
+    boolean recordOnce(String tenant, AlertEvent e) {
+        if (!recorded(List.of(e.eventId())).isEmpty()) {
+            return false;
+        }
+        String me = node + "/" + UUID.randomUUID();
         clickHouse.insert(clickHouse.database() + ".alert_events", EVENT_COLUMNS, out -> out.string(tenant)
-                .string(e.alertKey()).string(e.eventId()).enum8(e.sourceType().equals("budget") ? 1 : 2)
+                .string(e.alertKey()).string(e.eventId()).string(me).enum8(e.sourceType().equals("budget") ? 1 : 2)
                 .string(e.sourceId()).enum8(e.state().equals("firing") ? 1 : 2).uint32(e.sequence())
                 .dateTime64(e.at(), 3).string(e.severity()).string(e.title()).string(e.summary())
-                .float64(e.value()).float64(e.threshold()), InsertOptions.NONE);
+                .float64(e.value()).float64(e.threshold()), InsertOptions.deduplicatedBy("event:" + e.eventId()));
+        List<String> owners = clickHouse.query("SELECT owner FROM " + clickHouse.database() + ".alert_events"
+                        + " WHERE event_id = {id:String} ORDER BY at, owner LIMIT 1", Map.of("id", e.eventId()),
+                r -> r.getString("owner"));
+        return !owners.isEmpty() && owners.getFirst().equals(me);
+    }
+
+    /** Which of these event ids are recorded (by anyone): one lookup for a round's candidates. */
+    Set<String> recorded(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(clickHouse.query("SELECT DISTINCT event_id FROM " + clickHouse.database()
+                        + ".alert_events WHERE event_id IN {ids:Array(String)}", Map.of("ids", List.copyOf(eventIds)),
+                r -> r.getString("event_id")));
     }
 
     void attempt(String tenant, String eventId, AlertEvent.DeliveryRecord d) {

@@ -222,7 +222,7 @@ class AlertsApi {
     HttpResponse<?> budget(@PathVariable String id,
                            @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
         return config.get(p.tenant(), AlertConfigStore.Type.BUDGET, id, Budget.class).<HttpResponse<?>>map(b -> {
-            BudgetEvaluator.Spend s = budgets.spend(p.tenant(), b, clock.instant());
+            BudgetEvaluator.Spend s = budgets.spend(p.tenant(), b, clock.instant(), new ScopedRollups.Memo());
             return HttpResponse.ok(new BudgetStatus(b, s.period().start().toString(), s.period().end().toString(),
                     s.actual(), s.forecast(), s.actual().divide(b.amountUsd(), java.math.MathContext.DECIMAL64)
                     .doubleValue()));
@@ -342,14 +342,24 @@ class AlertsApi {
             + " attempt", description = "from/to: epoch ms or ISO-8601 (default: the last 7 days); limit: events, at"
             + " most 1000 (default 100).")
     HttpResponse<?> alerts(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                           @Nullable @QueryValue Integer limit,
+                           @Nullable @QueryValue String limit, io.micronaut.http.HttpRequest<?> request,
                            @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
+        for (String name : request.getParameters().names()) {
+            if (!List.of("from", "to", "limit").contains(name)) {
+                throw new BadRequestException(name + ": unknown parameter; /alerts takes from, to and limit");
+            }
+        }
         Instant t = to == null ? clock.instant() : instant("to", to);
         Instant f = from == null ? t.minus(Duration.ofDays(7)) : instant("from", from);
         if (f.isAfter(t)) {
             throw new BadRequestException("from (" + f + ") is after to (" + t + "); swap them");
         }
-        int n = limit == null ? 100 : limit;
+        int n;
+        try {
+            n = limit == null ? 100 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("limit: '" + limit + "' is not a number");
+        }
         if (n < 1 || n > MAX_EVENTS) {
             throw new BadRequestException("limit: from 1 to " + MAX_EVENTS + ", got " + n);
         }

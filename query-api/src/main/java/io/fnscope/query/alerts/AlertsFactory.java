@@ -37,8 +37,8 @@ class AlertsFactory {
     }
 
     @Singleton
-    AlertHistory alertHistory(ClickHouse clickHouse) {
-        return new AlertHistory(clickHouse);
+    AlertHistory alertHistory(ClickHouse clickHouse, Claims claims) {
+        return new AlertHistory(clickHouse, claims.node());
     }
 
     @Singleton

@@ -37,15 +37,15 @@ final class BudgetEvaluator {
     record Crossing(String kind, int percent, String alertKey, Finding finding) {
     }
 
-    Spend spend(String tenant, Budget b, Instant now) {
+    Spend spend(String tenant, Budget b, Instant now, ScopedRollups.Memo memo) {
         Budget.Window period = b.periodAt(now);
-        ScopedRollups.Totals sofar = rollups.totals(tenant, b.scope(), period.start(), now);
+        ScopedRollups.Totals sofar = rollups.totals(tenant, b.scope(), period.start(), now, memo);
         BigDecimal forecast = null;
         Duration elapsed = Duration.between(period.start(), now);
         if (elapsed.compareTo(forecastMinElapsed) >= 0) {
             Duration window = elapsed.compareTo(forecastWindow) < 0 ? elapsed : forecastWindow;
             BigDecimal recent = window.equals(elapsed) ? sofar.costUsd()
-                    : rollups.totals(tenant, b.scope(), now.minus(window), now).costUsd();
+                    : rollups.totals(tenant, b.scope(), now.minus(window), now, memo).costUsd();
             BigDecimal perMs = recent.divide(BigDecimal.valueOf(window.toMillis()), MathContext.DECIMAL64);
             BigDecimal left = BigDecimal.valueOf(Duration.between(now, period.end()).toMillis());
             forecast = sofar.costUsd().add(perMs.multiply(left)).setScale(12, RoundingMode.HALF_UP);

@@ -56,7 +56,7 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
             Channel c = channels.get(id);
             String deliveryId = eventId + "/" + id;
             if (c == null) {
-                attempt(new DeliveryAttempt(tenant, deliveryId, eventId, id, null, 1, Instant.now(), 0, 0,
+                attempt(new DeliveryAttempt(tenant, deliveryId, n.alertKey(), id, null, 1, Instant.now(), 0, 0,
                         DeliveryAttempt.Outcome.FAILED, "channel " + id + " does not exist (deleted?)"));
                 continue;
             }
@@ -67,7 +67,9 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
     @Override
     public void attempt(DeliveryAttempt a) {
         try {
-            history.attempt(a.tenant(), a.alertKey(), new AlertEvent.DeliveryRecord(a.deliveryId(), a.channelId(),
+            // Delivery ids are "<event id>/<channel id>" (notify above, and the API's test message).
+            String eventId = a.deliveryId().substring(0, Math.max(0, a.deliveryId().lastIndexOf('/')));
+            history.attempt(a.tenant(), eventId, new AlertEvent.DeliveryRecord(a.deliveryId(), a.channelId(),
                     a.kind() == null ? "" : a.kind().apiName(), a.attempt(), a.started(), a.durationMs(), a.status(),
                     a.outcome().name().toLowerCase(java.util.Locale.ROOT), a.error()));
         } catch (RuntimeException e) {

@@ -11,8 +11,9 @@ import java.util.UUID;
 
 /**
  * First writer wins, through ClickHouse: a claim is a row inserted with its key as the insert's deduplication token,
- * so of several evaluators claiming the same key (the lease of a term, one notification) the engine keeps the first
- * row and drops the others, and reading the key back tells each whether it won. Works the same on the embedded
+ * so of several evaluators claiming the same key (the lease of a term) the engine keeps the first row and drops the
+ * others, and reading the key back tells each whether it won. (Alert events are claimed the same way, by their own
+ * insert: {@link AlertHistory#recordOnce}.) Works the same on the embedded
  * engine, a single server and replicated tables (whose deduplication is shared through Keeper); no other
  * coordination service is needed.
  *

@@ -33,7 +33,8 @@ final class LoopDetector {
     record Loop(String function, String traceId, int count, List<String> cycle) {
     }
 
-    Optional<Loop> worst(String tenant, Scope scope, Instant from, int maxRepeats) {
+    /** @param functions the functions to check, or null for all of the tenant's */
+    Optional<Loop> worst(String tenant, Set<String> functions, Instant from, int maxRepeats) {
         Map<String, Set<String>> graph = new HashMap<>();
         clickHouse.query("SELECT source_type, source, target_type, target FROM " + clickHouse.database()
                         + ".edges_minute WHERE tenant = {tenant:String} AND minute >= toStartOfMinute({from:DateTime64(3)})"
@@ -47,7 +48,7 @@ final class LoopDetector {
                 continue;
             }
             String function = node.substring("function:".length());
-            if (scope.type().equals("function") && !scope.value().equals(function)) {
+            if (functions != null && !functions.contains(function)) {
                 continue;
             }
             List<String> cycle = cycleThrough(graph, node);

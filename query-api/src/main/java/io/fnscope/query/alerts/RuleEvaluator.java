@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Measures a rule's condition now: rates and durations from the per-function roll-ups ({@link ScopedRollups}),
@@ -28,19 +30,19 @@ final class RuleEvaluator {
         this.loops = loops;
     }
 
-    Finding evaluate(String tenant, Rule rule, Instant now) {
+    Finding evaluate(String tenant, Rule rule, Instant now, ScopedRollups.Memo memo) {
         return switch (rule.type()) {
-            case "error-rate" -> rate(tenant, rule, now, true);
-            case "cold-start-rate" -> rate(tenant, rule, now, false);
-            case "p95-duration" -> p95(tenant, rule, now);
-            case "error-budget-burn" -> burn(tenant, rule, now);
-            case "runaway-cost" -> runaway(tenant, rule, now);
-            default -> loop(tenant, rule, now);
+            case "error-rate" -> rate(tenant, rule, now, true, memo);
+            case "cold-start-rate" -> rate(tenant, rule, now, false, memo);
+            case "p95-duration" -> p95(tenant, rule, now, memo);
+            case "error-budget-burn" -> burn(tenant, rule, now, memo);
+            case "runaway-cost" -> runaway(tenant, rule, now, memo);
+            default -> loop(tenant, rule, now, memo);
         };
     }
 
-    private Finding rate(String tenant, Rule rule, Instant now, boolean errors) {
-        ScopedRollups.Totals t = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.window())), now);
+    private Finding rate(String tenant, Rule rule, Instant now, boolean errors, ScopedRollups.Memo memo) {
+        ScopedRollups.Totals t = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.window())), now, memo);
         double rate = errors ? t.errorRate() : t.coldStartRate();
         boolean breached = t.invocations() >= rule.minInvocations() && rate >= rule.threshold();
         String what = errors ? "Error rate" : "Cold-start rate";
@@ -63,8 +65,8 @@ final class RuleEvaluator {
                 facts, top, functionsLink(rule, now));
     }
 
-    private Finding p95(String tenant, Rule rule, Instant now) {
-        ScopedRollups.Totals t = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.window())), now);
+    private Finding p95(String tenant, Rule rule, Instant now, ScopedRollups.Memo memo) {
+        ScopedRollups.Totals t = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.window())), now, memo);
         double p95 = t.p95Ms() == null ? 0 : t.p95Ms();
         boolean breached = t.invocations() >= rule.minInvocations() && p95 >= rule.threshold();
         List<Fact> top = t.functions().stream().filter(m -> m.invocations() > 0 && q95(m) != null)
@@ -87,10 +89,10 @@ final class RuleEvaluator {
                 : m.durationQ().get(1).doubleValue();
     }
 
-    private Finding burn(String tenant, Rule rule, Instant now) {
+    private Finding burn(String tenant, Rule rule, Instant now, ScopedRollups.Memo memo) {
         double budget = 1 - rule.sloTarget();
-        ScopedRollups.Totals longW = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.longWindow())), now);
-        ScopedRollups.Totals shortW = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.shortWindow())), now);
+        ScopedRollups.Totals longW = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.longWindow())), now, memo);
+        ScopedRollups.Totals shortW = rollups.totals(tenant, rule.scope(), now.minus(Rule.duration(rule.shortWindow())), now, memo);
         double burnLong = longW.errorRate() / budget;
         double burnShort = shortW.errorRate() / budget;
         boolean breached = longW.invocations() >= rule.minInvocations() && shortW.invocations() >= rule.minInvocations()
@@ -112,12 +114,12 @@ final class RuleEvaluator {
                 List.of(), functionsLink(rule, now));
     }
 
-    private Finding runaway(String tenant, Rule rule, Instant now) {
+    private Finding runaway(String tenant, Rule rule, Instant now, ScopedRollups.Memo memo) {
         Duration window = Rule.duration(rule.window());
         Duration baseline = Rule.duration(rule.baselineWindow());
         Instant split = now.minus(window);
-        ScopedRollups.Totals current = rollups.totals(tenant, rule.scope(), split, now);
-        ScopedRollups.Totals before = rollups.totals(tenant, rule.scope(), split.minus(baseline), split);
+        ScopedRollups.Totals current = rollups.totals(tenant, rule.scope(), split, now, memo);
+        ScopedRollups.Totals before = rollups.totals(tenant, rule.scope(), split.minus(baseline), split, memo);
         boolean cost = rule.metric().equals("cost");
         double nowPerMin = (cost ? current.costUsd().doubleValue() : current.invocations()) / minutes(window);
         double basePerMin = (cost ? before.costUsd().doubleValue() : before.invocations()) / minutes(baseline);
@@ -147,9 +149,12 @@ final class RuleEvaluator {
                 top, functionsLink(rule, now));
     }
 
-    private Finding loop(String tenant, Rule rule, Instant now) {
-        Optional<LoopDetector.Loop> found = loops.worst(tenant, rule.scope(), now.minus(Rule.duration(rule.window())),
-                rule.maxRepeats());
+    private Finding loop(String tenant, Rule rule, Instant now, ScopedRollups.Memo memo) {
+        Instant from = now.minus(Rule.duration(rule.window()));
+        // The functions in scope: all of them for the tenant, else those the roll-ups place in the scope.
+        Set<String> inScope = rule.scope().type().equals("tenant") ? null : rollups.totals(tenant, rule.scope(), from,
+                now, memo).functions().stream().map(FunctionStore.Measures::function).collect(Collectors.toSet());
+        Optional<LoopDetector.Loop> found = loops.worst(tenant, inScope, from, rule.maxRepeats());
         if (found.isEmpty()) {
             return new Finding(false, 0, rule.maxRepeats(), Notification.Severity.CRITICAL,
                     title(rule, "no recursive loop"), "No transaction in the last " + rule.window()

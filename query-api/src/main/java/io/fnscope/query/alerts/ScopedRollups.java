@@ -6,6 +6,7 @@ import io.fnscope.query.FunctionStore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,10 @@ import java.util.Set;
  * A scope's measures over a time range, from the per-function roll-ups only ({@code function_hour} and
  * {@code function_minute}, through {@link FunctionStore}): budgets and rates never read spans. A tag scope is the
  * set of functions {@code function_tags} lists for it.
+ *
+ * <p>A round of evaluation reads the same ranges for many budgets and rules (every monthly budget of a tenant asks
+ * for the month so far, every 5-minute rule for the last 5 minutes), so reads go through a {@link Memo} that the
+ * round creates and drops: each range is read once per round.
  */
 final class ScopedRollups {
     private final FunctionStore functions;
@@ -44,14 +49,22 @@ final class ScopedRollups {
         }
     }
 
-    Totals totals(String tenant, Scope scope, Instant from, Instant to) {
-        Set<String> tagged = scope.type().equals("tag") ? taggedFunctions(tenant, scope) : Set.of();
+    /** What one round (or one API request) has read already, by tenant and range, and tag. Not thread-safe. */
+    static final class Memo {
+        private final Map<String, List<FunctionStore.Measures>> measures = new HashMap<>();
+        private final Map<String, Set<String>> tags = new HashMap<>();
+    }
+
+    Totals totals(String tenant, Scope scope, Instant from, Instant to, Memo memo) {
+        Set<String> tagged = scope.type().equals("tag") ? memo.tags.computeIfAbsent(tenant + "\n" + scope.value(),
+                k -> taggedFunctions(tenant, scope)) : Set.of();
         long invocations = 0;
         long errors = 0;
         long coldStarts = 0;
         BigDecimal cost = BigDecimal.ZERO;
         Double p95 = null;
-        List<FunctionStore.Measures> in = functions.measures(tenant, from, to).stream()
+        List<FunctionStore.Measures> in = memo.measures.computeIfAbsent(tenant + "\n" + from + "\n" + to,
+                        k -> functions.measures(tenant, from, to)).stream()
                 .filter(m -> switch (scope.type()) {
                     case "service" -> scope.value().equals(m.service());
                     case "function" -> scope.value().equals(m.function());

@@ -1,7 +1,6 @@
--- First-writer-wins claims: the evaluator's lease for a term ("lease:<term>") and each notification
--- ("<alert key>:<transition>"). A claim is inserted with its key as the insert's deduplication token, so a second
--- insert of the same key (another evaluator, or a retry) is dropped by the engine and everyone reads back the same
--- owner. Kept long enough to cover the longest budget period.
+-- First-writer-wins claims: the evaluator's lease for a term ("lease:<term>"). A claim is inserted with its key as
+-- the insert's deduplication token, so a second insert of the same key (another evaluator) is dropped by the engine
+-- and everyone reads back the same owner. Terms are short; a day of them is plenty.
 CREATE TABLE IF NOT EXISTS ${database}.alert_claims
 (
     key        String,
@@ -10,5 +9,5 @@ CREATE TABLE IF NOT EXISTS ${database}.alert_claims
 )
 ENGINE = MergeTree
 ORDER BY key
-TTL toDateTime(claimed_at) + INTERVAL 100 DAY
+TTL toDateTime(claimed_at) + INTERVAL 1 DAY
 SETTINGS non_replicated_deduplication_window = 100000
