@@ -75,6 +75,10 @@ public final class QueryBench {
         p.put("fnscope.writer.enabled", false);
         p.put("fnscope.kafka.embedded.enabled", false);
         p.put("fnscope.alerts.enabled", false); // rounds are run by the measure, not on a timer
+        // The generated day is a fixed date (BASE): retention must not expire it as the calendar moves on.
+        for (String signal : List.of("spans", "invocations", "rollups", "alerts")) {
+            p.put("fnscope.retention." + signal + "-days", 3650);
+        }
         p.put("fnscope.clickhouse.database", "bench");
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p)) {
             ClickHouse ch = server.getApplicationContext().getBean(ClickHouse.class);

@@ -53,6 +53,7 @@ public class TelemetrySchema {
         days.put("function_hour", r.rollupsDays());
         days.put("edges_minute", r.rollupsDays());
         days.put("function_tags", r.rollupsDays());
+        days.put("alert_claims", r.alertsDays());
         days.put("alert_events", r.alertsDays());
         days.put("alert_deliveries", r.alertsDays());
         days.put("metric_points", r.metricsDays());

@@ -39,6 +39,7 @@ class ITAlerts {
     static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
     static final String UI = "https://fnscope.example.com";
 
+    static final String KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     static QueryApiHarness api;
 
     @BeforeAll
@@ -60,6 +61,7 @@ class ITAlerts {
         p.put("fnscope.alerts.delivery-attempts", 3);
         p.put("fnscope.alerts.delivery-backoff", "50ms");
         p.put("fnscope.alerts.delivery-max-backoff", "100ms");
+        p.put("fnscope.alerts.secret-key", KEY);
         return p;
     }
 
@@ -79,6 +81,12 @@ class ITAlerts {
                     json(Map.of("name", "hook", "kind", "webhook", "url", slack.url(), "secret", "whsec-123"))));
             assertThat(webhook.path("signed").asBoolean()).isTrue();
             assertThat(webhook.toString()).doesNotContain("whsec-123");
+            // At rest, too: ClickHouse holds the URL and the secret encrypted.
+            List<String> bodies = api.clickHouse.query("SELECT body FROM " + api.clickHouse.database()
+                    + ".alert_config WHERE id IN ({a:String}, {b:String})", Map.of("a", id, "b",
+                    webhook.path("id").asText()), r -> r.getString("body"));
+            assertThat(bodies).hasSize(2).allSatisfy(b -> assertThat(b).contains("enc:v1:")
+                    .doesNotContain(Receiver.SECRET_PATH).doesNotContain("whsec-123"));
 
             // Renaming keeps the URL (never sent back by clients, since they never see it).
             JsonNode renamed = ok(200, api.send("PUT", "/api/v1/channels/" + id, ACME_ADMIN,

@@ -47,6 +47,11 @@ final class QueryApiHarness implements AutoCloseable {
         p.put("fnscope.kafka.embedded.enabled", false);
         p.put("fnscope.clickhouse.embedded.data-dir", SharedClickHouse.dataDir().toString());
         p.put("fnscope.clickhouse.database", SharedClickHouse.uniqueName("query"));
+        // The tests' data lie at fixed dates (TestObjects.T0): retention must not expire them as the calendar moves.
+        for (String signal : java.util.List.of("spans", "invocations", "metrics", "logs", "platform-events", "rollups",
+                "alerts")) {
+            p.put("fnscope.retention." + signal + "-days", 3650);
+        }
         p.putAll(extra);
         SharedClickHouse.engine(); // this JVM's engine (and its directory) first; the context's bean joins it
         this.server = ApplicationContext.run(EmbeddedServer.class, p);

@@ -29,6 +29,8 @@ import java.util.List;
  * @param outboundAllow      hosts ({@code hooks.example.com}, {@code *.example.com}) and networks ({@code 10.0.0.0/8})
  *                           that channels may post to although internal; everything public is allowed (https only)
  * @param nodeId             this evaluator's name in lease and notification claims; a random one when empty
+ * @param secretKey          AES-256 key (base64 of 32 bytes) that encrypts channel URLs and secrets in ClickHouse;
+ *                           every query-api replica needs the same; none: stored unencrypted (start-up warns)
  */
 @ConfigurationProperties("fnscope.alerts")
 public record AlertSettings(
@@ -44,9 +46,11 @@ public record AlertSettings(
         @Bindable(defaultValue = "1s") @NotNull Duration deliveryBackoff,
         @Bindable(defaultValue = "30s") @NotNull Duration deliveryMaxBackoff,
         @Nullable List<String> outboundAllow,
-        @Nullable String nodeId) {
+        @Nullable String nodeId,
+        @Nullable String secretKey) {
 
     public AlertSettings {
+        secretKey = secretKey == null || secretKey.isBlank() ? null : secretKey;
         outboundAllow = outboundAllow == null ? List.of() : List.copyOf(outboundAllow);
         uiBaseUrl = uiBaseUrl == null || uiBaseUrl.isBlank() ? null : uiBaseUrl.replaceAll("/+$", "");
         if (interval.compareTo(Duration.ofSeconds(1)) < 0) {

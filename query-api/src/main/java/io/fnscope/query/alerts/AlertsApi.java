@@ -59,10 +59,12 @@ class AlertsApi {
     private final OutboundPolicy policy;
     private final Clock clock;
     private final JsonMapper json;
+    private final SecretBox secrets;
 
     AlertsApi(AlertConfigStore config, AlertHistory history, BudgetEvaluator budgets, ChannelNotifier notifier,
-              OutboundPolicy policy, @Named("query") Clock clock, JsonMapper json) {
+              OutboundPolicy policy, @Named("query") Clock clock, JsonMapper json, SecretBox secrets) {
         this.json = json;
+        this.secrets = secrets;
         this.config = config;
         this.history = history;
         this.budgets = budgets;
@@ -78,7 +80,7 @@ class AlertsApi {
     @Operation(summary = "The tenant's chat and webhook channels (admin); URLs masked, secrets never shown")
     HttpResponse<?> channels(@Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
         return admin(p).orElseGet(() -> HttpResponse.ok(config.list(p.tenant(), AlertConfigStore.Type.CHANNEL,
-                StoredChannel.class).stream().map(s -> ChannelView.of(s.value().toChannel(p.tenant(), s.id()))).toList()));
+                StoredChannel.class).stream().map(s -> view(p.tenant(), s.id(), s.value())).toList()));
     }
 
     @Get("/channels/{id}")
@@ -125,10 +127,12 @@ class AlertsApi {
     @Operation(summary = "Delete a channel (admin)")
     HttpResponse<?> deleteChannel(@PathVariable String id,
                                   @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return admin(p).orElseGet(() -> storedChannel(p, id).<HttpResponse<?>>map(c -> {
-            config.delete(p.tenant(), AlertConfigStore.Type.CHANNEL, id);
-            return HttpResponse.noContent();
-        }).orElseGet(() -> notFound("channel", id)));
+        // Without decrypting: a channel stored under a lost key can still be deleted.
+        return admin(p).orElseGet(() -> config.get(p.tenant(), AlertConfigStore.Type.CHANNEL, id, StoredChannel.class)
+                .<HttpResponse<?>>map(c -> {
+                    config.delete(p.tenant(), AlertConfigStore.Type.CHANNEL, id);
+                    return HttpResponse.noContent();
+                }).orElseGet(() -> notFound("channel", id)));
     }
 
     /** The answer of a test message: how its delivery ended. */
@@ -158,8 +162,13 @@ class AlertsApi {
     }
 
     private Optional<Channel> storedChannel(Principal p, String id) {
-        return config.get(p.tenant(), AlertConfigStore.Type.CHANNEL, id, StoredChannel.class)
-                .map(s -> s.toChannel(p.tenant(), id));
+        return config.get(p.tenant(), AlertConfigStore.Type.CHANNEL, id, StoredChannel.class).map(s -> {
+            try {
+                return s.toChannel(p.tenant(), id, secrets);
+            } catch (IllegalStateException e) {
+                throw new ChannelUnreadableException(e.getMessage());
+            }
+        });
     }
 
     private Channel checkedChannel(String tenant, String id, ChannelRequest body, Channel old) {
@@ -194,9 +203,31 @@ class AlertsApi {
         return new Channel(tenant, id, name, kind, url, secret, clock.instant());
     }
 
+    /** A channel for the list; one that cannot be decrypted is listed (so it can be deleted) and says why. */
+    private ChannelView view(String tenant, String id, StoredChannel s) {
+        try {
+            return ChannelView.of(s.toChannel(tenant, id, secrets));
+        } catch (IllegalStateException e) {
+            return new ChannelView(id, s.name(), s.kind(), "(" + e.getMessage() + ")", s.secret() != null,
+                    s.updated() == null ? null : s.updated().toString());
+        }
+    }
+
+    /** A stored channel this process cannot decrypt: 409 with the reason, never a 500. */
+    static final class ChannelUnreadableException extends RuntimeException {
+        ChannelUnreadableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @io.micronaut.http.annotation.Error(exception = ChannelUnreadableException.class)
+    HttpResponse<ApiError> unreadable(ChannelUnreadableException e) {
+        return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(e.getMessage()));
+    }
+
     private void save(Channel c) {
         config.put(c.tenant(), AlertConfigStore.Type.CHANNEL, c.id(),
-                new StoredChannel(c.name(), c.kind().apiName(), c.url(), c.secret(), c.updated()));
+                StoredChannel.of(c, secrets));
     }
 
     // ---- budgets ----

@@ -12,6 +12,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -29,6 +30,16 @@ class AlertsFactory {
     @Singleton
     OutboundPolicy outboundPolicy(AlertSettings settings) {
         return new OutboundPolicy(settings.outboundAllow());
+    }
+
+    @Singleton
+    SecretBox secretBox(AlertSettings settings) {
+        SecretBox box = new SecretBox(settings.secretKey());
+        if (!box.enabled()) {
+            LoggerFactory.getLogger(AlertsFactory.class).warn("Alert channel URLs and secrets are stored unencrypted"
+                    + " in ClickHouse; set fnscope.alerts.secret-key (openssl rand -base64 32) to encrypt them");
+        }
+        return box;
     }
 
     @Singleton
@@ -64,9 +75,9 @@ class AlertsFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    ChannelNotifier channelNotifier(AlertConfigStore config, AlertHistory history, AlertSettings settings,
-                                    OutboundPolicy policy) {
-        return new ChannelNotifier(config, history, new DeliverySettings(settings.deliveryTimeout(),
+    ChannelNotifier channelNotifier(AlertConfigStore config, AlertHistory history, SecretBox secrets,
+                                    AlertSettings settings, OutboundPolicy policy) {
+        return new ChannelNotifier(config, history, secrets, new DeliverySettings(settings.deliveryTimeout(),
                 settings.deliveryAttempts(), settings.deliveryBackoff(), settings.deliveryMaxBackoff(),
                 settings.outboundAllow()), policy);
     }

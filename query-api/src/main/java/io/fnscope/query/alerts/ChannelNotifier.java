@@ -28,10 +28,13 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
     private final AlertConfigStore config;
     private final AlertHistory history;
     private final Delivery delivery;
+    private final SecretBox secrets;
 
-    ChannelNotifier(AlertConfigStore config, AlertHistory history, DeliverySettings settings, OutboundPolicy policy) {
+    ChannelNotifier(AlertConfigStore config, AlertHistory history, SecretBox secrets, DeliverySettings settings,
+                    OutboundPolicy policy) {
         this.config = config;
         this.history = history;
+        this.secrets = secrets;
         // The delivery reports each attempt back here (attempt(...)), which only stores it: no cycle at run time.
         this.delivery = new Delivery(settings, policy, this, Clock.systemUTC(),
                 () -> ThreadLocalRandom.current().nextDouble());
@@ -49,15 +52,24 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
 
     @Override
     public void notify(String tenant, List<String> channelIds, Notification n, String eventId) {
-        Map<String, Channel> channels = config.list(tenant, AlertConfigStore.Type.CHANNEL, StoredChannel.class)
-                .stream().collect(Collectors.toMap(AlertConfigStore.Stored::id,
-                        s -> s.value().toChannel(tenant, s.id()), (a, b) -> b));
+        Map<String, StoredChannel> channels = config.list(tenant, AlertConfigStore.Type.CHANNEL, StoredChannel.class)
+                .stream().collect(Collectors.toMap(AlertConfigStore.Stored::id, AlertConfigStore.Stored::value,
+                        (a, b) -> b));
         for (String id : channelIds) {
-            Channel c = channels.get(id);
+            StoredChannel stored = channels.get(id);
             String deliveryId = eventId + "/" + id;
+            String problem = stored == null ? "channel " + id + " does not exist (deleted?)" : null;
+            Channel c = null;
+            if (stored != null) {
+                try {
+                    c = stored.toChannel(tenant, id, secrets);
+                } catch (IllegalStateException e) {
+                    problem = e.getMessage();
+                }
+            }
             if (c == null) {
                 attempt(new DeliveryAttempt(tenant, deliveryId, n.alertKey(), id, null, 1, Instant.now(), 0, 0,
-                        DeliveryAttempt.Outcome.FAILED, "channel " + id + " does not exist (deleted?)"));
+                        DeliveryAttempt.Outcome.FAILED, problem));
                 continue;
             }
             delivery.send(c, n, deliveryId); // outcome: logged by Delivery, recorded per attempt by attempt(...)

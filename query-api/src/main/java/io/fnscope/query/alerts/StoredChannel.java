@@ -8,13 +8,23 @@ import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
 
-/** A channel as {@code alert_config} keeps it, secrets included (never returned by the API: see {@link ChannelView}). */
+/**
+ * A channel as {@code alert_config} keeps it: URL and secret sealed by {@link SecretBox} when a key is configured
+ * (never returned by the API either way: see {@link ChannelView}).
+ */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record StoredChannel(String name, String kind, String url, @Nullable String secret, Instant updated) {
 
-    Channel toChannel(String tenant, String id) {
-        return new Channel(tenant, id, name, ChannelKind.parse(kind), url, secret, updated);
+    static StoredChannel of(Channel c, SecretBox box) {
+        return new StoredChannel(c.name(), c.kind().apiName(), box.seal(c.url(), c.tenant(), c.id()),
+                box.seal(c.secret(), c.tenant(), c.id()), c.updated());
+    }
+
+    /** @throws IllegalStateException when the URL or secret is sealed and cannot be opened with the key given */
+    Channel toChannel(String tenant, String id, SecretBox box) {
+        return new Channel(tenant, id, name, ChannelKind.parse(kind), box.open(url, tenant, id),
+                box.open(secret, tenant, id), updated);
     }
 
     @Override
