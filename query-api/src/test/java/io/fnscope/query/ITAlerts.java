@@ -311,6 +311,52 @@ class ITAlerts {
     }
 
     @Test
+    void sloBurnFiresOnlyWhenBothWindowsBurn() throws Exception {
+        String fn = "burn-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Receiver webhook = Receiver.answering(200)) {
+            String channel = channel("webhook", webhook);
+            ok(201, api.send("POST", "/api/v1/rules", ACME_ADMIN, json(Map.of("type", "error-budget-burn",
+                    "scope", Map.of("type", "function", "value", fn), "sloTarget", 0.99, "burnRate", 10,
+                    "longWindow", "1h", "shortWindow", "5m", "minInvocations", 10, "channels", List.of(channel)))));
+            // An error budget of 1 %. 50 minutes ago 200 calls, 4 failed; 2 minutes ago 20 calls, 10 failed.
+            // Last 5 m: 50 % = 50x; last hour: 14 / 220 = 6.4 % = 6.36x: only one window burns, no alert.
+            spend(fn, NOW.minus(Duration.ofMinutes(50)), 196, "0.000001", "ok");
+            spend(fn, NOW.minus(Duration.ofMinutes(50)).plusSeconds(1), 4, "0.000001", "error");
+            spend(fn, NOW.minus(Duration.ofMinutes(2)), 10, "0.000001", "ok");
+            spend(fn, NOW.minus(Duration.ofMinutes(2)).plusSeconds(1), 10, "0.000001", "error");
+            evaluator().evaluate(NOW);
+            quiet(webhook, 0);
+            // 40 more calls, 20 failed: the hour is at 34 / 260 = 13.08x, the 5 minutes at 30 / 60 = 50x. Fires.
+            spend(fn, NOW.minus(Duration.ofMinutes(1)), 20, "0.000001", "ok");
+            spend(fn, NOW.minus(Duration.ofMinutes(1)).plusSeconds(1), 20, "0.000001", "error");
+            evaluator().evaluate(NOW.plusSeconds(10));
+            JsonNode msg = JSON(await(webhook, 1).getFirst());
+            assertThat(msg.path("title").asText()).contains("error budget burning 13.08x");
+            assertThat(msg.path("facts").toString()).contains("13.08x").contains("50x").contains("13.1 %")
+                    .contains("50.0 %").contains("99.0 %");
+        }
+    }
+
+    @Test
+    void p95DurationFiresOnTheSlowestFunction() throws Exception {
+        String service = "checkout-svc-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Receiver slack = Receiver.answering(200)) {
+            String channel = channel("slack", slack);
+            ok(201, api.send("POST", "/api/v1/rules", ACME_ADMIN, json(Map.of("type", "p95-duration",
+                    "scope", Map.of("type", "service", "value", service), "threshold", 1000, "minInvocations", 20,
+                    "channels", List.of(channel)))));
+            // Two functions of the service: fast (100 ms) and slow (40 of 100 ms and 10 of 3 s: its p95 is 3 s).
+            durations(service, service + "-fast", NOW.minus(Duration.ofMinutes(2)), 40, 100);
+            durations(service, service + "-slow", NOW.minus(Duration.ofMinutes(2)), 40, 100);
+            durations(service, service + "-slow", NOW.minus(Duration.ofMinutes(1)), 10, 3000);
+            evaluator().evaluate(NOW);
+            String text = await(slack, 1).getFirst().text();
+            assertThat(text).contains("p95 duration 3000 ms").contains(service + "-slow")
+                    .contains("Threshold").contains("1000 ms");
+        }
+    }
+
+    @Test
     void aMutedRuleStaysQuietUntilTheMuteEnds() throws Exception {
         String fn = "muted-" + UUID.randomUUID().toString().substring(0, 8);
         try (Receiver chat = Receiver.answering(200)) {
@@ -411,6 +457,11 @@ class ITAlerts {
             List<Evaluator.Round> leases = both(() -> a.runIfLeader(NOW), () -> b.runIfLeader(NOW));
             assertThat(leases).filteredOn(Evaluator.Round::leader).hasSize(1);
             await(slack, 1);
+            // Failover: whichever led, the other alone takes the next term, and the firing alert is not sent again.
+            Evaluator survivor = leases.get(0).leader() ? b : a;
+            assertThat(survivor.runIfLeader(NOW.plus(Duration.ofMinutes(1))).leader()).isTrue();
+            assertThat(survivor.runIfLeader(NOW.plus(Duration.ofMinutes(1))).leader()).isFalse(); // one round a term
+            quiet(slack, 1);
             // Both believe they lead (a round that overran its term) and evaluate the next change at once:
             // the resolution is still sent once. (Rounds evaluate every test's rules; the receiver counts only
             // this one's.)
@@ -478,6 +529,16 @@ class ITAlerts {
         for (int i = 0; i < count; i++) {
             halves.add(TestObjects.Half.ofReport("acme", function, UUID.randomUUID().toString(),
                     at.toEpochMilli() * MS + i * MS, 512, 100, 100, null, 100, status, new BigDecimal(usdEach)));
+        }
+        TestObjects.insertInvocations(api.clickHouse, halves);
+    }
+
+    private static void durations(String service, String function, Instant at, int count, double ms) {
+        List<TestObjects.Half> halves = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            halves.add(TestObjects.Half.ofReport("acme", function, UUID.randomUUID().toString(),
+                    at.toEpochMilli() * MS + i * MS, 512, ms, (long) Math.ceil(ms), null, 100, "ok",
+                    new BigDecimal("0.000001")).service(service));
         }
         TestObjects.insertInvocations(api.clickHouse, halves);
     }

@@ -36,7 +36,11 @@ record Finding(boolean breached, double value, double threshold, Notification.Se
         return String.format(Locale.ROOT, "%.1f %%", fraction * 100);
     }
 
+    /** At most two decimals, none when they are zero: 50, 13.08, 0.5. */
     static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+        if (!Double.isFinite(v)) {
+            return String.valueOf(v);
+        }
+        return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 }
