@@ -434,6 +434,10 @@ class ITAlerts {
             assertThat(brokenOutcomes).containsExactly("retrying/500", "retrying/500", "failed/500");
             assertThat(hangingOutcomes).containsExactly("retrying/0", "retrying/0", "failed/0");
             assertThat(event.toString()).doesNotContain(Receiver.SECRET_PATH).doesNotContain(Receiver.SECRET_QUERY);
+            // And on /metrics, for the operator's own alerting.
+            String metrics = api.get("/metrics", null).body();
+            assertThat(metrics).containsPattern("fnscope_alerts_delivery_attempts_total\\{[^}]*kind=\"webhook\"[^}]*"
+                    + "outcome=\"failed\"[^}]*} [1-9]").contains("fnscope_alerts_notifications_total");
         }
     }
 

@@ -33,6 +33,11 @@ class AlertsFactory {
     }
 
     @Singleton
+    AlertMetrics alertMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        return new AlertMetrics(registry);
+    }
+
+    @Singleton
     SecretBox secretBox(AlertSettings settings) {
         SecretBox box = new SecretBox(settings.secretKey());
         if (!box.enabled()) {
@@ -76,17 +81,17 @@ class AlertsFactory {
     @Singleton
     @Bean(preDestroy = "close")
     ChannelNotifier channelNotifier(AlertConfigStore config, AlertHistory history, SecretBox secrets,
-                                    AlertSettings settings, OutboundPolicy policy) {
+                                    AlertSettings settings, OutboundPolicy policy, AlertMetrics metrics) {
         return new ChannelNotifier(config, history, secrets, new DeliverySettings(settings.deliveryTimeout(),
                 settings.deliveryAttempts(), settings.deliveryBackoff(), settings.deliveryMaxBackoff(),
-                settings.outboundAllow()), policy);
+                settings.outboundAllow()), policy, metrics);
     }
 
     @Singleton
     Evaluator evaluator(AlertConfigStore config, AlertHistory history, Claims claims, BudgetEvaluator budgets,
                         RuleEvaluator rules, ChannelNotifier notifier, AlertSettings settings,
-                        @Named("query") Clock clock) {
-        return new Evaluator(config, history, claims, budgets, rules, notifier, settings, clock);
+                        @Named("query") Clock clock, AlertMetrics metrics) {
+        return new Evaluator(config, history, claims, budgets, rules, notifier, settings, clock, metrics);
     }
 
     @Context

@@ -29,9 +29,11 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
     private final AlertHistory history;
     private final Delivery delivery;
     private final SecretBox secrets;
+    private final AlertMetrics metrics;
 
     ChannelNotifier(AlertConfigStore config, AlertHistory history, SecretBox secrets, DeliverySettings settings,
-                    OutboundPolicy policy) {
+                    OutboundPolicy policy, AlertMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.history = history;
         this.secrets = secrets;
@@ -78,12 +80,14 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
 
     @Override
     public void attempt(DeliveryAttempt a) {
+        String outcome = a.outcome().name().toLowerCase(java.util.Locale.ROOT);
+        metrics.attempt(a.kind() == null ? "unknown" : a.kind().apiName(), outcome);
         try {
             // Delivery ids are "<event id>/<channel id>" (notify above, and the API's test message).
             String eventId = a.deliveryId().substring(0, Math.max(0, a.deliveryId().lastIndexOf('/')));
             history.attempt(a.tenant(), eventId, new AlertEvent.DeliveryRecord(a.deliveryId(), a.channelId(),
                     a.kind() == null ? "" : a.kind().apiName(), a.attempt(), a.started(), a.durationMs(), a.status(),
-                    a.outcome().name().toLowerCase(java.util.Locale.ROOT), a.error()));
+                    outcome, a.error()));
         } catch (RuntimeException e) {
             LOG.warn("delivery attempt {} #{} not recorded: {}", a.deliveryId(), a.attempt(), e.toString());
         }

@@ -34,9 +34,11 @@ public final class Evaluator {
     private final Notifier notifier;
     private final AlertSettings settings;
     private final Clock clock;
+    private final AlertMetrics metrics;
 
     Evaluator(AlertConfigStore config, AlertHistory history, Claims claims, BudgetEvaluator budgets,
-              RuleEvaluator rules, Notifier notifier, AlertSettings settings, Clock clock) {
+              RuleEvaluator rules, Notifier notifier, AlertSettings settings, Clock clock, AlertMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.history = history;
         this.claims = claims;
@@ -59,10 +61,14 @@ public final class Evaluator {
     /** Claims the lease term of {@code now} and, if won, evaluates everything at {@code now}. */
     public Round runIfLeader(Instant now) {
         long term = now.toEpochMilli() / settings.interval().toMillis();
+        long started = System.nanoTime();
         if (!claims.claim("lease:" + term, now)) {
+            metrics.round(false, 0, 0);
             return new Round(false, 0, 0, 0, 0);
         }
-        return evaluate(now);
+        Round r = evaluate(now);
+        metrics.round(true, System.nanoTime() - started, r.failures());
+        return r;
     }
 
     /** Evaluates every budget and rule at {@code now}, without a lease (the lease holder's round). */
@@ -175,6 +181,7 @@ public final class Evaluator {
                 : Notification.State.FIRING, resolved ? Notification.Severity.INFO : f.severity(), title(f, resolved),
                 summary(f, resolved), f.facts(), f.contributors(), link(f.linkPath()), now);
         notifier.notify(tenant, channels, n, eventId(alertKey, sequence));
+        metrics.notified(alertKey.startsWith("budget:") ? "budget" : "rule", state);
     }
 
     private static String title(Finding f, boolean resolved) {
