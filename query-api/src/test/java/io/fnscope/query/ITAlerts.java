@@ -304,6 +304,12 @@ class ITAlerts {
             assertThat(firstFiring.path("deliveries").get(0).path("outcome").asText()).isEqualTo("delivered");
             assertThat(firstFiring.path("deliveries").get(0).path("httpStatus").asInt()).isEqualTo(202);
             assertThat(latest.path("firing").toString()).contains(rule);
+            // Deleted while firing: no longer listed as firing, still in the history.
+            assertThat(api.send("DELETE", "/api/v1/rules/" + rule, ACME_ADMIN, null).status()).isEqualTo(204);
+            JsonNode afterDelete = ok(200, api.get("/api/v1/alerts?from=" + NOW.toEpochMilli() + "&to="
+                    + NOW.plus(Duration.ofHours(1)).toEpochMilli(), ACME_VIEWER));
+            assertThat(afterDelete.path("firing").toString()).doesNotContain(rule);
+            assertThat(afterDelete.path("events").toString()).contains(rule);
             // Another tenant sees none of it.
             assertThat(api.get("/api/v1/alerts?from=" + NOW.toEpochMilli() + "&to="
                     + NOW.plus(Duration.ofHours(1)).toEpochMilli(), TestObjects.GLOBEX_VIEWER).body()).doesNotContain(rule);

@@ -394,8 +394,12 @@ class AlertsApi {
         if (n < 1 || n > MAX_EVENTS) {
             throw new BadRequestException("limit: from 1 to " + MAX_EVENTS + ", got " + n);
         }
-        return HttpResponse.ok(new Alerts(f.toString(), t.toString(), history.firing(p.tenant()),
-                history.events(p.tenant(), f, t, n)));
+        // A rule deleted while it fired never resolves: it is not listed as firing (its events stay in the history).
+        java.util.Set<String> rules = config.list(p.tenant(), AlertConfigStore.Type.RULE, Rule.class).stream()
+                .map(AlertConfigStore.Stored::id).collect(java.util.stream.Collectors.toSet());
+        List<AlertEvent> firing = history.firing(p.tenant()).stream().filter(e -> rules.contains(e.sourceId()))
+                .toList();
+        return HttpResponse.ok(new Alerts(f.toString(), t.toString(), firing, history.events(p.tenant(), f, t, n)));
     }
 
     private static Instant instant(String name, String v) {
