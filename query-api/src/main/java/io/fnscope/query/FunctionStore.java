@@ -56,12 +56,8 @@ public final class FunctionStore {
         }
     }
 
-    /** Per function over {@code [from, to)}: what the alert evaluator reads (budgets, rates, runaway cost). */
-    public List<Measures> measures(String tenant, Instant from, Instant to) {
-        return measures(tenant, new TimeRange(from, to));
-    }
-
-    List<Measures> measures(String tenant, TimeRange range) {
+    /** Per function over the range: also what the alert evaluator reads (budgets, rates, runaway cost). */
+    public List<Measures> measures(String tenant, TimeRange range) {
         Instant[] hours = wholeHours(range);
         return sql.query("select_function_stats", Map.of("tenant", tenant, "from", range.from(), "to", range.to(),
                 "hour_from", hours[0], "hour_to", hours[1]), r -> Measures.map(r, true));

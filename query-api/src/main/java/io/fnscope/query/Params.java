@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * (naming the parameter) rather than a framework's conversion error. Unknown parameters are refused: a typo such as
  * {@code servce=checkout} would otherwise silently widen a search.
  */
-final class Params {
+public final class Params {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h|d)?");
 
     private final Map<String, List<String>> values;
@@ -25,7 +25,7 @@ final class Params {
         this.values = values;
     }
 
-    static Params of(HttpParameters parameters) {
+    public static Params of(HttpParameters parameters) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (String name : parameters.names()) {
             m.put(name, parameters.getAll(name));
@@ -34,7 +34,7 @@ final class Params {
     }
 
     /** Refuses parameters outside {@code known} and not starting with one of {@code prefixes}. */
-    Params allowOnly(Set<String> known, String... prefixes) {
+    public Params allowOnly(Set<String> known, String... prefixes) {
         for (String name : values.keySet()) {
             boolean prefixed = false;
             for (String prefix : prefixes) {
@@ -54,7 +54,7 @@ final class Params {
     }
 
     /** The single value of a parameter, or null when absent; more than one value is refused. */
-    String get(String name) {
+    public String get(String name) {
         List<String> v = values.get(name);
         if (v == null || v.isEmpty()) {
             return null;
@@ -75,7 +75,7 @@ final class Params {
         return out;
     }
 
-    int integer(String name, int defaultValue, int min, int max, String maxKey) {
+    public int integer(String name, int defaultValue, int min, int max, String maxKey) {
         String v = get(name);
         if (v == null || v.isBlank()) {
             return defaultValue;

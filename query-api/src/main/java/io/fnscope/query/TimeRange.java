@@ -11,9 +11,9 @@ import java.time.format.DateTimeParseException;
  * last {@code fnscope.query.default-range}: no {@code to} means now, no {@code from} means {@code to} minus the
  * default range.
  */
-record TimeRange(Instant from, Instant to) {
+public record TimeRange(Instant from, Instant to) {
 
-    TimeRange {
+    public TimeRange {
         if (from.isAfter(to)) {
             throw new BadRequestException("from (" + from + ") is after to (" + to + "); swap them");
         }
@@ -23,7 +23,7 @@ record TimeRange(Instant from, Instant to) {
      * @param maxRange    the longest range allowed
      * @param maxRangeKey the configuration key of that bound, for the message
      */
-    static TimeRange parse(String from, String to, Instant now, Duration defaultRange, Duration maxRange,
+    public static TimeRange parse(String from, String to, Instant now, Duration defaultRange, Duration maxRange,
                            String maxRangeKey) {
         Instant t = to == null || to.isBlank() ? now : instant("to", to);
         Instant f = from == null || from.isBlank() ? t.minus(defaultRange) : instant("from", from);

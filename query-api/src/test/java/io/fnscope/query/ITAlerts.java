@@ -244,9 +244,11 @@ class ITAlerts {
         assertThat(api.send("POST", "/api/v1/rules", ACME_VIEWER, "{\"type\": \"error-rate\"}").status())
                 .isEqualTo(403);
         assertThat(api.get("/api/v1/alerts?limit=0").status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/alerts?from=yesterday").error()).startsWith("from");
-        assertThat(api.get("/api/v1/alerts?limit=many").error()).startsWith("limit");
-        assertThat(api.get("/api/v1/alerts?severity=high").error()).startsWith("severity: unknown parameter");
+        assertThat(api.get("/api/v1/alerts?from=yesterday").error()).startsWith("parameter 'from' must be");
+        assertThat(api.get("/api/v1/alerts?limit=many").error()).startsWith("parameter 'limit' must be a whole number");
+        assertThat(api.get("/api/v1/alerts?severity=high").error()).startsWith("unknown parameter 'severity'");
+        assertThat(api.get("/api/v1/alerts?from=" + NOW.minus(Duration.ofDays(4000)).toEpochMilli() + "&to="
+                + NOW.toEpochMilli()).error()).contains("fnscope.retention.alerts-days");
     }
 
     // ---- rules ----
@@ -535,29 +537,25 @@ class ITAlerts {
 
     /** {@code count} invocations of {@code function} (platform reports, exact cost each) at {@code at}. */
     private static void spend(String function, Instant at, int count, String usdEach, String status) {
-        List<TestObjects.Half> halves = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            halves.add(TestObjects.Half.ofReport("acme", function, UUID.randomUUID().toString(),
-                    at.toEpochMilli() * MS + i * MS, 512, 100, 100, null, 100, status, new BigDecimal(usdEach)));
-        }
-        TestObjects.insertInvocations(api.clickHouse, halves);
+        reports(function, "", at, count, 100, null, status, usdEach);
     }
 
     private static void durations(String service, String function, Instant at, int count, double ms) {
-        List<TestObjects.Half> halves = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            halves.add(TestObjects.Half.ofReport("acme", function, UUID.randomUUID().toString(),
-                    at.toEpochMilli() * MS + i * MS, 512, ms, (long) Math.ceil(ms), null, 100, "ok",
-                    new BigDecimal("0.000001")).service(service));
-        }
-        TestObjects.insertInvocations(api.clickHouse, halves);
+        reports(function, service, at, count, ms, null, "ok", "0.000001");
     }
 
     private static void coldStarts(String function, Instant at, int count) {
+        reports(function, "", at, count, 100, 250.0, "ok", "0.000001");
+    }
+
+    /** {@code count} platform-report halves, 1 ms apart from {@code at}: 512 MB, exact cost {@code usdEach} each. */
+    private static void reports(String function, String service, Instant at, int count, double ms, Double initMs,
+                                String status, String usdEach) {
         List<TestObjects.Half> halves = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             halves.add(TestObjects.Half.ofReport("acme", function, UUID.randomUUID().toString(),
-                    at.toEpochMilli() * MS + i * MS, 512, 100, 100, 250.0, 100, "ok", new BigDecimal("0.000001")));
+                    at.toEpochMilli() * MS + i * MS, 512, ms, (long) Math.ceil(ms), initMs, 100, status,
+                    new BigDecimal(usdEach)).service(service));
         }
         TestObjects.insertInvocations(api.clickHouse, halves);
     }

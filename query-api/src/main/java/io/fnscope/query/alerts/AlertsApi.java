@@ -1,8 +1,13 @@
 package io.fnscope.query.alerts;
 
+import io.fnscope.clickhouse.RetentionSettings;
 import io.fnscope.query.ApiAuthFilter;
 import io.fnscope.query.ApiError;
 import io.fnscope.query.BadRequestException;
+import io.fnscope.query.Params;
+import io.fnscope.query.TimeRange;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.fnscope.query.alerts.channel.Channel;
 import io.fnscope.query.alerts.channel.ChannelKind;
 import io.fnscope.query.alerts.channel.DeliveryResult;
@@ -21,7 +26,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.json.JsonMapper;
@@ -34,7 +38,6 @@ import jakarta.inject.Named;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +54,7 @@ class AlertsApi {
     private static final int MAX_URL = 2048;
     private static final int MAX_CHANNELS = 100;
     private static final int MAX_EVENTS = 1000;
+    private static final Duration HISTORY_RANGE = Duration.ofDays(7);
 
     private final AlertConfigStore config;
     private final AlertHistory history;
@@ -60,9 +64,12 @@ class AlertsApi {
     private final Clock clock;
     private final JsonMapper json;
     private final SecretBox secrets;
+    private final RetentionSettings retention;
 
     AlertsApi(AlertConfigStore config, AlertHistory history, BudgetEvaluator budgets, ChannelNotifier notifier,
-              OutboundPolicy policy, @Named("query") Clock clock, JsonMapper json, SecretBox secrets) {
+              OutboundPolicy policy, @Named("query") Clock clock, JsonMapper json, SecretBox secrets,
+              RetentionSettings retention) {
+        this.retention = retention;
         this.json = json;
         this.secrets = secrets;
         this.config = config;
@@ -128,11 +135,7 @@ class AlertsApi {
     HttpResponse<?> deleteChannel(@PathVariable String id,
                                   @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
         // Without decrypting: a channel stored under a lost key can still be deleted.
-        return admin(p).orElseGet(() -> config.get(p.tenant(), AlertConfigStore.Type.CHANNEL, id, StoredChannel.class)
-                .<HttpResponse<?>>map(c -> {
-                    config.delete(p.tenant(), AlertConfigStore.Type.CHANNEL, id);
-                    return HttpResponse.noContent();
-                }).orElseGet(() -> notFound("channel", id)));
+        return delete(p, AlertConfigStore.Type.CHANNEL, id, StoredChannel.class);
     }
 
     /** The answer of a test message: how its delivery ended. */
@@ -252,12 +255,12 @@ class AlertsApi {
     @Operation(summary = "One budget and its spend so far this period, with the forecast to the period's end")
     HttpResponse<?> budget(@PathVariable String id,
                            @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return config.get(p.tenant(), AlertConfigStore.Type.BUDGET, id, Budget.class).<HttpResponse<?>>map(b -> {
+        return existing(p, AlertConfigStore.Type.BUDGET, id, Budget.class, b -> {
             BudgetEvaluator.Spend s = budgets.spend(p.tenant(), b, clock.instant(), new ScopedRollups.Memo());
             return HttpResponse.ok(new BudgetStatus(b, s.period().start().toString(), s.period().end().toString(),
                     s.actual(), s.forecast(), s.actual().divide(b.amountUsd(), java.math.MathContext.DECIMAL64)
                     .doubleValue()));
-        }).orElseGet(() -> notFound("budget", id));
+        });
     }
 
     @Post("/budgets")
@@ -267,9 +270,7 @@ class AlertsApi {
                                  @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
         return admin(p).orElseGet(() -> {
             Budget b = parse(json, Budget.class).withIdentity(UUID.randomUUID().toString(), clock.instant());
-            checkChannels(p, b.channels(), b);
-            config.put(p.tenant(), AlertConfigStore.Type.BUDGET, b.id(), b);
-            return HttpResponse.created(b);
+            return HttpResponse.created(save(p, AlertConfigStore.Type.BUDGET, b.id(), b, b.channels()));
         });
     }
 
@@ -278,13 +279,10 @@ class AlertsApi {
     @Operation(summary = "Replace a budget (admin); set mutedUntil to mute it")
     HttpResponse<?> updateBudget(@PathVariable String id, @Nullable @Body String json,
                                  @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return admin(p).orElseGet(() -> config.get(p.tenant(), AlertConfigStore.Type.BUDGET, id, Budget.class)
-                .<HttpResponse<?>>map(old -> {
-                    Budget b = parse(json, Budget.class).withIdentity(id, clock.instant());
-                    checkChannels(p, b.channels(), b);
-                    config.put(p.tenant(), AlertConfigStore.Type.BUDGET, id, b);
-                    return HttpResponse.ok(b);
-                }).orElseGet(() -> notFound("budget", id)));
+        return admin(p).orElseGet(() -> existing(p, AlertConfigStore.Type.BUDGET, id, Budget.class, old -> {
+            Budget b = parse(json, Budget.class).withIdentity(id, clock.instant());
+            return HttpResponse.ok(save(p, AlertConfigStore.Type.BUDGET, id, b, b.channels()));
+        }));
     }
 
     @Delete("/budgets/{id}")
@@ -292,11 +290,7 @@ class AlertsApi {
     @Operation(summary = "Delete a budget (admin)")
     HttpResponse<?> deleteBudget(@PathVariable String id,
                                  @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return admin(p).orElseGet(() -> config.get(p.tenant(), AlertConfigStore.Type.BUDGET, id, Budget.class)
-                .<HttpResponse<?>>map(b -> {
-                    config.delete(p.tenant(), AlertConfigStore.Type.BUDGET, id);
-                    return HttpResponse.noContent();
-                }).orElseGet(() -> notFound("budget", id)));
+        return delete(p, AlertConfigStore.Type.BUDGET, id, Budget.class);
     }
 
     // ---- rules ----
@@ -314,8 +308,7 @@ class AlertsApi {
     @Operation(summary = "One alert rule")
     HttpResponse<?> rule(@PathVariable String id,
                          @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return config.get(p.tenant(), AlertConfigStore.Type.RULE, id, Rule.class)
-                .<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> notFound("rule", id));
+        return existing(p, AlertConfigStore.Type.RULE, id, Rule.class, HttpResponse::ok);
     }
 
     @Post("/rules")
@@ -327,9 +320,7 @@ class AlertsApi {
                                @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
         return admin(p).orElseGet(() -> {
             Rule r = parse(json, Rule.class).withIdentity(UUID.randomUUID().toString(), clock.instant());
-            checkChannels(p, r.channels(), r);
-            config.put(p.tenant(), AlertConfigStore.Type.RULE, r.id(), r);
-            return HttpResponse.created(r);
+            return HttpResponse.created(save(p, AlertConfigStore.Type.RULE, r.id(), r, r.channels()));
         });
     }
 
@@ -338,13 +329,10 @@ class AlertsApi {
     @Operation(summary = "Replace an alert rule (admin); set mutedUntil to mute it")
     HttpResponse<?> updateRule(@PathVariable String id, @Nullable @Body String json,
                                @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return admin(p).orElseGet(() -> config.get(p.tenant(), AlertConfigStore.Type.RULE, id, Rule.class)
-                .<HttpResponse<?>>map(old -> {
-                    Rule r = parse(json, Rule.class).withIdentity(id, clock.instant());
-                    checkChannels(p, r.channels(), r);
-                    config.put(p.tenant(), AlertConfigStore.Type.RULE, id, r);
-                    return HttpResponse.ok(r);
-                }).orElseGet(() -> notFound("rule", id)));
+        return admin(p).orElseGet(() -> existing(p, AlertConfigStore.Type.RULE, id, Rule.class, old -> {
+            Rule r = parse(json, Rule.class).withIdentity(id, clock.instant());
+            return HttpResponse.ok(save(p, AlertConfigStore.Type.RULE, id, r, r.channels()));
+        }));
     }
 
     @Delete("/rules/{id}")
@@ -352,11 +340,7 @@ class AlertsApi {
     @Operation(summary = "Delete an alert rule (admin)")
     HttpResponse<?> deleteRule(@PathVariable String id,
                                @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        return admin(p).orElseGet(() -> config.get(p.tenant(), AlertConfigStore.Type.RULE, id, Rule.class)
-                .<HttpResponse<?>>map(r -> {
-                    config.delete(p.tenant(), AlertConfigStore.Type.RULE, id);
-                    return HttpResponse.noContent();
-                }).orElseGet(() -> notFound("rule", id)));
+        return delete(p, AlertConfigStore.Type.RULE, id, Rule.class);
     }
 
     // ---- alerts ----
@@ -367,47 +351,29 @@ class AlertsApi {
     record Alerts(String from, String to, List<AlertEvent> firing, List<AlertEvent> events) {
     }
 
-    @Get("/alerts{?from,to,limit}")
+    @Get("/alerts")
     @Tag(name = "alerts")
     @Operation(summary = "Alerts: what fires now, and the history of firings and resolutions with every delivery"
-            + " attempt", description = "from/to: epoch ms or ISO-8601 (default: the last 7 days); limit: events, at"
-            + " most 1000 (default 100).")
-    HttpResponse<?> alerts(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                           @Nullable @QueryValue String limit, io.micronaut.http.HttpRequest<?> request,
+            + " attempt", description = "Events newest first; at most fnscope.retention.alerts-days of range.")
+    @io.swagger.v3.oas.annotations.Parameter(name = "from", in = ParameterIn.QUERY,
+            schema = @Schema(type = "string"), description = "UTC epoch ms or ISO-8601; default: to - 7 days")
+    @io.swagger.v3.oas.annotations.Parameter(name = "to", in = ParameterIn.QUERY,
+            schema = @Schema(type = "string"), description = "UTC epoch ms or ISO-8601; default: now")
+    @io.swagger.v3.oas.annotations.Parameter(name = "limit", in = ParameterIn.QUERY,
+            schema = @Schema(type = "integer"), description = "events, 1 to 1000; default 100")
+    HttpResponse<?> alerts(@Parameter(hidden = true) io.micronaut.http.HttpRequest<?> request,
                            @Parameter(hidden = true) @RequestAttribute(ApiAuthFilter.PRINCIPAL) Principal p) {
-        for (String name : request.getParameters().names()) {
-            if (!List.of("from", "to", "limit").contains(name)) {
-                throw new BadRequestException(name + ": unknown parameter; /alerts takes from, to and limit");
-            }
-        }
-        Instant t = to == null ? clock.instant() : instant("to", to);
-        Instant f = from == null ? t.minus(Duration.ofDays(7)) : instant("from", from);
-        if (f.isAfter(t)) {
-            throw new BadRequestException("from (" + f + ") is after to (" + t + "); swap them");
-        }
-        int n;
-        try {
-            n = limit == null ? 100 : Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException("limit: '" + limit + "' is not a number");
-        }
-        if (n < 1 || n > MAX_EVENTS) {
-            throw new BadRequestException("limit: from 1 to " + MAX_EVENTS + ", got " + n);
-        }
+        Params params = Params.of(request.getParameters()).allowOnly(java.util.Set.of("from", "to", "limit"));
+        TimeRange range = TimeRange.parse(params.get("from"), params.get("to"), clock.instant(), HISTORY_RANGE,
+                Duration.ofDays(retention.alertsDays()), "fnscope.retention.alerts-days");
+        int limit = params.integer("limit", 100, 1, MAX_EVENTS, "the most events per answer");
         // A rule deleted while it fired never resolves: it is not listed as firing (its events stay in the history).
         java.util.Set<String> rules = config.list(p.tenant(), AlertConfigStore.Type.RULE, Rule.class).stream()
                 .map(AlertConfigStore.Stored::id).collect(java.util.stream.Collectors.toSet());
         List<AlertEvent> firing = history.firing(p.tenant()).stream().filter(e -> rules.contains(e.sourceId()))
                 .toList();
-        return HttpResponse.ok(new Alerts(f.toString(), t.toString(), firing, history.events(p.tenant(), f, t, n)));
-    }
-
-    private static Instant instant(String name, String v) {
-        try {
-            return v.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(v)) : Instant.parse(v);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new BadRequestException(name + ": '" + v + "' is neither epoch milliseconds nor ISO-8601");
-        }
+        return HttpResponse.ok(new Alerts(range.from().toString(), range.to().toString(), firing,
+                history.events(p.tenant(), range.from(), range.to(), limit)));
     }
 
     /**
@@ -436,15 +402,31 @@ class AlertsApi {
         return s == null ? "malformed JSON" : s.lines().findFirst().orElse(s);
     }
 
-    private <T> T checkChannels(Principal p, List<String> ids, T value) {
+    /** Stores a budget or rule once every channel it names is one of the tenant's. */
+    private <T> T save(Principal p, AlertConfigStore.Type type, String id, T document, List<String> channels) {
         List<String> known = config.list(p.tenant(), AlertConfigStore.Type.CHANNEL, StoredChannel.class).stream()
                 .map(AlertConfigStore.Stored::id).toList();
-        for (String id : ids) {
-            if (!known.contains(id)) {
-                throw new BadRequestException("channels: no channel " + id + " in this tenant");
+        for (String channel : channels) {
+            if (!known.contains(channel)) {
+                throw new BadRequestException("channels: no channel " + channel + " in this tenant");
             }
         }
-        return value;
+        config.put(p.tenant(), type, id, document);
+        return document;
+    }
+
+    /** {@code then} applied to the tenant's document of that type and id, or 404. */
+    private <T> HttpResponse<?> existing(Principal p, AlertConfigStore.Type type, String id, Class<T> as,
+                                         java.util.function.Function<T, HttpResponse<?>> then) {
+        return config.get(p.tenant(), type, id, as).<HttpResponse<?>>map(then)
+                .orElseGet(() -> notFound(type.sqlName(), id));
+    }
+
+    private HttpResponse<?> delete(Principal p, AlertConfigStore.Type type, String id, Class<?> as) {
+        return admin(p).orElseGet(() -> existing(p, type, id, as, d -> {
+            config.delete(p.tenant(), type, id);
+            return HttpResponse.noContent();
+        }));
     }
 
     private static Optional<HttpResponse<?>> admin(Principal p) {

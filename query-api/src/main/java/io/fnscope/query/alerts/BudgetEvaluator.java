@@ -81,8 +81,7 @@ final class BudgetEvaluator {
         String what = kind.equals("actual") ? "spent" : "forecast to spend";
         String title = "Budget '" + b.name() + "': " + (kind.equals("actual") ? "spend" : "forecast") + " at "
                 + Math.round(used * 100) + " % of " + Finding.usd(b.amountUsd()) + " (" + b.period() + ")";
-        String summary = b.scope().describe().substring(0, 1).toUpperCase() + b.scope().describe().substring(1)
-                + " " + (kind.equals("actual") ? "has " : "is ") + what + " " + Finding.usd(value) + " of "
+        String summary = b.scope().describeCapitalized() + " " + (kind.equals("actual") ? "has " : "is ") + what + " " + Finding.usd(value) + " of "
                 + Finding.usd(b.amountUsd()) + " this " + b.period() + ", past the " + percent + " % threshold ("
                 + Finding.usd(limit) + ").";
         List<Notification.Fact> facts = new ArrayList<>();

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * failing channel never holds up another) and records every attempt in {@code alert_deliveries}. The delivery id of
  * an event to a channel is {@code <event id>/<channel id>}, the same on every attempt.
  */
-final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
+final class ChannelNotifier implements DeliveryLog, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelNotifier.class);
 
     private final AlertConfigStore config;
@@ -52,8 +52,8 @@ final class ChannelNotifier implements Notifier, DeliveryLog, AutoCloseable {
         delivery.close();
     }
 
-    @Override
-    public void notify(String tenant, List<String> channelIds, Notification n, String eventId) {
+    /** Hands {@code n} to each of the tenant's channels and returns at once (delivery runs on its own). */
+    void notify(String tenant, List<String> channelIds, Notification n, String eventId) {
         Map<String, StoredChannel> channels = config.list(tenant, AlertConfigStore.Type.CHANNEL, StoredChannel.class)
                 .stream().collect(Collectors.toMap(AlertConfigStore.Stored::id, AlertConfigStore.Stored::value,
                         (a, b) -> b));

@@ -31,13 +31,13 @@ public final class Evaluator {
     private final Claims claims;
     private final BudgetEvaluator budgets;
     private final RuleEvaluator rules;
-    private final Notifier notifier;
+    private final ChannelNotifier notifier;
     private final AlertSettings settings;
     private final Clock clock;
     private final AlertMetrics metrics;
 
     Evaluator(AlertConfigStore config, AlertHistory history, Claims claims, BudgetEvaluator budgets,
-              RuleEvaluator rules, Notifier notifier, AlertSettings settings, Clock clock, AlertMetrics metrics) {
+              RuleEvaluator rules, ChannelNotifier notifier, AlertSettings settings, Clock clock, AlertMetrics metrics) {
         this.metrics = metrics;
         this.config = config;
         this.history = history;

@@ -100,8 +100,7 @@ final class RuleEvaluator {
         double value = Math.min(burnLong, burnShort);
         return new Finding(breached, value, rule.burnRate(), Notification.Severity.CRITICAL,
                 title(rule, "error budget burning " + Finding.number(value) + "x"),
-                rule.scope().describe().substring(0, 1).toUpperCase() + rule.scope().describe().substring(1)
-                        + " burns its error budget (SLO " + Finding.percent(rule.sloTarget()) + ") "
+                rule.scope().describeCapitalized() + " burns its error budget (SLO " + Finding.percent(rule.sloTarget()) + ") "
                         + Finding.number(burnLong) + "x over the last " + rule.longWindow() + " and "
                         + Finding.number(burnShort) + "x over the last " + rule.shortWindow() + "; the rule fires at "
                         + Finding.number(rule.burnRate()) + "x on both.",

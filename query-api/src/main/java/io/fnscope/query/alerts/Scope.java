@@ -48,8 +48,14 @@ public record Scope(String type, String value) {
         return value.substring(value.indexOf('=') + 1);
     }
 
-    /** For titles: "tenant", "function checkout", "tag team=payments". */
+    /** For titles: "all functions", "function checkout", "tag team=payments". */
     String describe() {
         return type.equals("tenant") ? "all functions" : type + " " + value;
+    }
+
+    /** {@link #describe()} to start a sentence with. */
+    String describeCapitalized() {
+        String d = describe();
+        return Character.toUpperCase(d.charAt(0)) + d.substring(1);
     }
 }

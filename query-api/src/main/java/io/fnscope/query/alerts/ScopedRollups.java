@@ -2,6 +2,7 @@ package io.fnscope.query.alerts;
 
 import io.fnscope.clickhouse.ClickHouse;
 import io.fnscope.query.FunctionStore;
+import io.fnscope.query.TimeRange;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -64,7 +65,7 @@ final class ScopedRollups {
         BigDecimal cost = BigDecimal.ZERO;
         Double p95 = null;
         List<FunctionStore.Measures> in = memo.measures.computeIfAbsent(tenant + "\n" + from + "\n" + to,
-                        k -> functions.measures(tenant, from, to)).stream()
+                        k -> functions.measures(tenant, new TimeRange(from, to))).stream()
                 .filter(m -> switch (scope.type()) {
                     case "service" -> scope.value().equals(m.service());
                     case "function" -> scope.value().equals(m.function());
