@@ -1,0 +1,111 @@
+package io.fnscope.query;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The exploration of trace_edges on small hand-made graphs (the edges as trace_edges stores them: both directions of
+ * each link, trace <-> message for each messaging span). ITTransactionApi covers the same search on real rows.
+ */
+class TraceGraphTest {
+    /** trace_edges in memory, counting the lookups (round trips) a search makes. */
+    static final class Index implements TraceGraph.Edges {
+        final Map<String, Set<String>> rows = new HashMap<>();
+        final List<List<String>> lookups = new ArrayList<>();
+
+        Index link(String from, String to) {
+            rows.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(to);
+            rows.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(from);
+            return this;
+        }
+
+        Index message(String trace, String id) {
+            return link(trace, "m:" + id);
+        }
+
+        @Override
+        public Map<String, Set<String>> apply(List<String> nodes) {
+            lookups.add(nodes);
+            Map<String, Set<String>> out = new HashMap<>();
+            for (String n : nodes) {
+                if (rows.containsKey(n)) {
+                    out.put(n, rows.get(n));
+                }
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void aChainOfLinksTakesOneRoundTripPerHopAndStopsOneBeyondMaxDepth() {
+        Index index = new Index();
+        for (int i = 0; i < 9; i++) {
+            index.link("t" + (i + 1), "t" + i); // t(i+1) links to t(i)
+        }
+        List<String> found = new ArrayList<>();
+        TraceGraph g = TraceGraph.explore("t0", 3, 100, index, found::addAll);
+        // t1..t3 within depth 3, t4 found (it tells that the depth bound cuts) but not explored
+        assertThat(g.traces()).containsExactly("t0", "t1", "t2", "t3", "t4");
+        assertThat(found).containsExactly("t1", "t2", "t3", "t4");
+        assertThat(index.lookups).containsExactly(List.of("t0"), List.of("t1"), List.of("t2"), List.of("t3"));
+        assertThat(g.peers("t2")).containsExactly("t1", "t3");
+        assertThat(g.capped()).isFalse();
+    }
+
+    @Test
+    void aMessageConnectsItsProducerWithEveryConsumerAsOneHop() {
+        Index index = new Index().message("producer", "42").message("consumer-a", "42").message("consumer-b", "42")
+                .message("consumer-b", "43").message("late", "43");
+        TraceGraph g = TraceGraph.explore("producer", 1, 100, index, found -> { });
+        // producer -> m:42 -> consumer-a, consumer-b (depth 1); consumer-b -> m:43 -> late would be depth 2
+        assertThat(g.peers("producer")).containsExactlyInAnyOrder("consumer-a", "consumer-b");
+        assertThat(g.peers("consumer-a")).containsExactlyInAnyOrder("producer", "consumer-b");
+        assertThat(g.traces()).containsExactlyInAnyOrder("producer", "consumer-a", "consumer-b", "late");
+        assertThat(index.lookups.get(0)).containsExactly("producer");
+        assertThat(index.lookups.get(1)).containsExactly("m:42");
+    }
+
+    @Test
+    void aTraceFoundFirstOnALongerPathIsExploredAgainFromTheNearerOne() {
+        // root -link- a -link- b -link- x (x at depth 3, found in round 3), and root -m:1- c -m:2- x (x at depth 2,
+        // found in round 4). With max-depth 3, x's peer y (depth 3 through the messages) must be explored.
+        Index index = new Index().link("a", "root").link("b", "a").link("x", "b")
+                .message("root", "1").message("c", "1").message("c", "2").message("x", "2")
+                .link("y", "x").link("z", "y");
+        TraceGraph g = TraceGraph.explore("root", 3, 100, index, found -> { });
+        assertThat(g.traces()).contains("y", "z"); // z: one beyond max-depth through the nearer path
+        assertThat(g.peers("y")).containsExactlyInAnyOrder("x", "z");
+    }
+
+    @Test
+    void theSearchStopsAtItsCapAndSaysSo() {
+        Index index = new Index();
+        for (int i = 0; i < 50; i++) {
+            index.message("t" + i, "batch"); // one message consumed by 50 traces
+        }
+        List<String> found = new ArrayList<>();
+        TraceGraph g = TraceGraph.explore("t0", 5, 10, index, found::addAll);
+        assertThat(g.capped()).isTrue();
+        assertThat(g.traces().size()).isGreaterThanOrEqualTo(10);
+        assertThat(found).hasSize(g.traces().size() - 1);
+    }
+
+    @Test
+    void aTraceWithoutEdgesIsAGraphOfOne() {
+        Index index = new Index();
+        TraceGraph g = TraceGraph.explore("alone", 10, 100, index, found -> {
+            throw new AssertionError("nothing to find");
+        });
+        assertThat(g.traces()).containsExactly("alone");
+        assertThat(g.peers("alone")).isEmpty();
+        assertThat(index.lookups).hasSize(1);
+    }
+}
