@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One stored span, as {@code select_trace_spans.sql} reads it. Ids are lower-case hex; a root span's parent is
+ * One stored span, as {@code select_one_trace_spans.sql} reads it. Ids are lower-case hex; a root span's parent is
  * {@code null} (stored as eight zero bytes).
  */
 record SpanRow(
@@ -68,6 +68,18 @@ record SpanRow(
     }
 
     static SpanRow map(Row r) {
+        return map(r, true);
+    }
+
+    /**
+     * A row of select_transaction_spans.sql: what a transaction's DAG needs, without resource attributes, scope,
+     * link attributes and dropped counts (empty here).
+     */
+    static SpanRow mapForTransaction(Row r) {
+        return map(r, false);
+    }
+
+    private static SpanRow map(Row r, boolean whole) {
         String parent = r.getString("parent");
         List<Long> eventTimes = r.getList("events_ns");
         List<String> eventNames = r.getList("events_name");
@@ -79,7 +91,7 @@ record SpanRow(
         }
         List<String> linkTraces = r.getList("link_traces");
         List<String> linkSpans = r.getList("link_spans");
-        List<Map<String, String>> linkAttributes = r.getList("links_attributes");
+        List<Map<String, String>> linkAttributes = whole ? r.getList("links_attributes") : List.of();
         List<Link> links = new ArrayList<>(linkTraces.size());
         for (int i = 0; i < linkTraces.size(); i++) {
             // The parallel arrays have equal lengths as the writer fills them; a shorter one reads as empty.
@@ -89,9 +101,10 @@ record SpanRow(
         return new SpanRow(r.getString("trace"), r.getString("span"), ZERO_SPAN.equals(parent) ? null : parent,
                 r.getString("name"), r.getString("kind"), r.getLong("start_ns"), r.getLong("duration_ns"),
                 r.getString("status_code"), r.getString("status_message"), r.getString("service"),
-                r.getString("function"), r.getString("invocation_id"), r.getString("scope_name"),
-                r.getString("scope_version"), r.getMap("resource_attributes"), r.getMap("attributes"), events, links,
-                r.getLong("dropped_attributes_count"), r.getLong("dropped_events_count"),
-                r.getLong("dropped_links_count"));
+                r.getString("function"), r.getString("invocation_id"), whole ? r.getString("scope_name") : "",
+                whole ? r.getString("scope_version") : "", whole ? r.getMap("resource_attributes") : Map.of(),
+                r.getMap("attributes"), events, links,
+                whole ? r.getLong("dropped_attributes_count") : 0, whole ? r.getLong("dropped_events_count") : 0,
+                whole ? r.getLong("dropped_links_count") : 0);
     }
 }

@@ -146,7 +146,7 @@ public final class TransactionStore {
         long from = known.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
         long to = known.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
         var invocationsF = traces.async(() -> traces.invocations(tenant, all, from, to));
-        List<SpanRow> rows = traces.spans(tenant, all, from, to, bounds.maxSpans());
+        List<SpanRow> rows = traces.transactionSpans(tenant, all, from, to, bounds.maxSpans());
         return Optional.of(Transaction.build(id.hex(), rows, TraceStore.join(invocationsF), known, depthOf, missing.size(), cut, bounds));
     }
 
