@@ -1,12 +1,10 @@
 package io.fnscope.query;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -29,15 +27,13 @@ final class TraceGraph {
      * Explores from {@code root}, one call of {@code edges} per round with the nodes the round before found, until
      * no node is left within {@code maxDepth} trace hops or {@code cap} traces are known. A link is one hop; a
      * message (trace -> message -> traces) also one, though it takes two rounds. Traces one hop beyond
-     * {@code maxDepth} are found but not explored: they only tell whether the depth bound cuts. Every newly found
-     * trace goes to {@code found} as its round ends (the caller starts reading their ranges while the search goes
-     * on).
+     * {@code maxDepth} are found but not explored: they only tell whether the depth bound cuts.
      *
      * <p>Because a message hop takes two rounds and a link one, a trace can first be found on a path with more
      * hops; found again nearer, it is explored again from there, so what lies within {@code maxDepth} of the root
      * is always explored.
      */
-    static TraceGraph explore(String root, int maxDepth, int cap, Edges edges, Consumer<List<String>> found) {
+    static TraceGraph explore(String root, int maxDepth, int cap, Edges edges) {
         TraceGraph g = new TraceGraph();
         Map<String, Integer> depthOf = new HashMap<>(); // of a message: the depth of the trace before it
         depthOf.put(root, 0);
@@ -46,7 +42,6 @@ final class TraceGraph {
         while (!frontier.isEmpty()) {
             Map<String, Set<String>> peersOf = edges.apply(frontier);
             Set<String> next = new LinkedHashSet<>();
-            List<String> newTraces = new ArrayList<>();
             for (String node : frontier) {
                 int depth = depthOf.get(node);
                 for (String peer : peersOf.getOrDefault(node, Set.of())) {
@@ -56,9 +51,6 @@ final class TraceGraph {
                     g.connect(node, peer);
                     int peerDepth = isMessage(peer) ? depth : depth + 1;
                     Integer had = depthOf.get(peer);
-                    if (had == null && !isMessage(peer)) {
-                        newTraces.add(peer);
-                    }
                     if (had == null || peerDepth < had) {
                         depthOf.put(peer, peerDepth);
                         if (peerDepth <= maxDepth) {
@@ -66,9 +58,6 @@ final class TraceGraph {
                         }
                     }
                 }
-            }
-            if (!newTraces.isEmpty()) {
-                found.accept(List.copyOf(newTraces));
             }
             if (g.traces.size() >= cap) {
                 g.capped = true;
