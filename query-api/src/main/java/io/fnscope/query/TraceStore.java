@@ -50,25 +50,28 @@ final class TraceStore {
     }
 
     /**
-     * One trace: its spans (the statement finds the trace's range in trace_index itself, so no round trip goes
-     * before it), then at once the invocation rows of its spans by key and the links into it, then the names of the
-     * linking spans. The spans go first and alone, so a trace id this tenant does not have costs one statement;
-     * the links are read in the invocations' shadow (the same latency, measured, as reading them beside the spans).
+     * One trace: its spans, the invocation rows of its spans and the links into it, all at once (each statement
+     * finds the trace's range in trace_index itself, so no round trip goes before them), then the names of the
+     * linking spans.
      */
     Optional<TraceView> trace(String tenant, TraceId id) {
         int max = settings.maxTraceSpans();
         long window = settings.transaction().window().toNanos();
+        var incomingF = async(() -> linksInto(tenant, id.hex(), window, MAX_INCOMING_LINKS));
+        var invocationsF = async(() -> invocationsOfTrace(tenant, id.hex()));
         List<SpanRow> spans = sql.query("select_one_trace_spans", Map.of("tenant", tenant, "trace_id", id.hex(),
                 "limit", max + 1), SpanRow::map);
         if (spans.isEmpty()) {
+            join(incomingF);
+            join(invocationsF);
             return Optional.empty();
         }
-        var incomingF = async(() -> linksInto(tenant, id.hex(), window, MAX_INCOMING_LINKS));
+        Map<String, InvocationRow> invocations = join(invocationsF);
         boolean truncated = spans.size() > max;
         if (truncated) {
             spans = spans.subList(0, max);
+            invocations.keySet().retainAll(invocationKeys(spans)); // only those of the spans shown
         }
-        Map<String, InvocationRow> invocations = invocationsOf(tenant, spans);
         return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, join(incomingF))));
     }
 
@@ -190,42 +193,31 @@ final class TraceStore {
         return out;
     }
 
-    /**
-     * The invocation rows of spans already read, keyed as the writer keys them: {@code faas.invocation_id}, else the
-     * span id of a function's server or consumer span. Reading by key after the spans, rather than beside them with
-     * the keys found by a second read of the spans (select_trace_invocations.sql, which search summaries still
-     * use), halves what a trace read costs the engine.
-     */
-    Map<String, InvocationRow> invocationsOf(String tenant, List<SpanRow> spans) {
+    /** The invocation rows of one trace's spans (select_one_trace_invocations.sql), by {@link InvocationRow#key()}. */
+    private Map<String, InvocationRow> invocationsOfTrace(String tenant, String traceIdHex) {
         Map<String, InvocationRow> out = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        List<String> functions = new ArrayList<>();
-        List<String> invocationIds = new ArrayList<>();
-        long from = Long.MAX_VALUE;
-        long to = Long.MIN_VALUE;
-        for (SpanRow s : spans) {
-            if (s.function().isEmpty()
-                    || (s.invocationId().isEmpty() && !"server".equals(s.kind()) && !"consumer".equals(s.kind()))) {
-                continue;
-            }
-            String invocation = s.invocationId().isEmpty() ? s.spanId() : s.invocationId();
-            if (seen.add(s.function() + "\u0000" + invocation)) {
-                functions.add(s.function());
-                invocationIds.add(invocation);
-            }
-            from = Math.min(from, s.startNs());
-            to = Math.max(to, s.startNs() + s.durationNs());
-        }
-        if (functions.isEmpty()) {
-            return out;
-        }
-        sql.query("select_invocations_by_key", Map.of("tenant", tenant, "functions", functions,
-                "invocation_ids", invocationIds, "from", TimeRange.ofNanos(from), "to", TimeRange.ofNanos(to)), r -> {
+        sql.query("select_one_trace_invocations", Map.of("tenant", tenant, "trace_id", traceIdHex), r -> {
             InvocationRow i = InvocationRow.map(r);
             out.put(i.key(), i);
             return null;
         });
         return out;
+    }
+
+    /**
+     * The keys of the invocations {@code spans} belong to, as the writer keys them ({@link InvocationRow#key()}):
+     * {@code faas.invocation_id}, else the span id of a function's server or consumer span.
+     */
+    static Set<String> invocationKeys(List<SpanRow> spans) {
+        Set<String> keys = new HashSet<>();
+        for (SpanRow s : spans) {
+            if (s.function().isEmpty()
+                    || (s.invocationId().isEmpty() && !"server".equals(s.kind()) && !"consumer".equals(s.kind()))) {
+                continue;
+            }
+            keys.add(s.function() + "/" + (s.invocationId().isEmpty() ? s.spanId() : s.invocationId()));
+        }
+        return keys;
     }
 
     /** A span of another trace linking to one of the given traces. */

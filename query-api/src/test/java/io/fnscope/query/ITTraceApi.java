@@ -67,6 +67,29 @@ class ITTraceApi {
     }
 
     @Test
+    void aTraceCutAtItsSpanCapShowsTheInvocationsOfTheSpansItShows() {
+        try (QueryApiHarness capped = new QueryApiHarness(Map.of("fnscope.query.max-trace-spans", 2))) {
+            String trace = TestObjects.traceId();
+            Span entry = span(trace).name("GET /a").kind("server").at(T0, 50 * MS).service("a").function("fn-a")
+                    .invocation("inv-x1");
+            Span child = span(trace).parent(entry).name("work").at(T0 + MS, 5 * MS).service("a").function("fn-a")
+                    .invocation("inv-x1");
+            Span later = span(trace).parent(child).name("GET /b").kind("server").at(T0 + 10 * MS, 20 * MS)
+                    .service("b").function("fn-b").invocation("inv-x2");
+            TestObjects.insertSpans(capped.clickHouse, List.of(entry, child, later));
+            TestObjects.insertInvocations(capped.clickHouse, List.of(Half.ofSpan(entry, usd("0.000001")),
+                    Half.ofSpan(later, usd("0.000002"))));
+            JsonNode t = capped.get("/api/v1/traces/" + trace).json();
+            assertThat(t.path("truncated").asBoolean()).isTrue();
+            assertThat(t.path("spanCount").asInt()).isEqualTo(2);
+            List<String> invocations = new ArrayList<>();
+            t.path("invocations").forEach(i -> invocations.add(i.path("invocationId").asText()));
+            assertThat(invocations).containsExactly("inv-x1"); // inv-x2's span is beyond the cap
+            assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.000001");
+        }
+    }
+
+    @Test
     void traceByIdIsATreeWithItsInvocationAndLinksBothWays() {
         QueryApiHarness.Answer a = api.get("/api/v1/traces/" + traceA);
         assertThat(a.status()).as(a.body()).isEqualTo(200);
