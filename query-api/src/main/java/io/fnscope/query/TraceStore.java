@@ -24,10 +24,10 @@ import java.util.function.Supplier;
  * from trace_index.
  *
  * <p>Statements that do not depend on each other run at once on {@code executor} (the embedded engine runs up to
- * {@code fnscope.clickhouse.embedded.connections} statements at a time): a trace by id is the trace's range, then
- * its spans, invocations and incoming links together, plus one statement to name the linking spans when there are
- * any. (Looking the range up inside each statement, as scalar subqueries, saves the first round trip but costs
- * more: measured, each subquery added 2-4 ms of analysis to the statement that holds it.)
+ * {@code fnscope.clickhouse.embedded.connections} statements at a time): a trace by id is its spans, invocations
+ * and incoming links together, each statement finding the trace's range in trace_index itself (a scalar subquery,
+ * which adds a few ms of analysis to each but saves a round trip), plus one statement to name the linking spans
+ * when there are any.
  */
 final class TraceStore {
     /** Most links into one trace shown by the trace view. */
