@@ -59,8 +59,8 @@ final class TraceGraph {
                     }
                 }
             }
-            if (g.traces.size() >= cap) {
-                g.capped = true;
+            if (g.traces.size() >= cap && !next.isEmpty()) {
+                g.capped = true; // more to explore, not explored
                 break;
             }
             frontier = List.copyOf(next);

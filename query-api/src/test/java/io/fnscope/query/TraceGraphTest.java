@@ -95,6 +95,16 @@ class TraceGraphTest {
     }
 
     @Test
+    void reachingTheCapWithNothingLeftToExploreIsNotACut() {
+        Index index = new Index().link("b", "a").link("c", "b");
+        // c (depth 2) is found beyond max-depth 1, so nothing is left to explore when the third trace is found
+        TraceGraph g = TraceGraph.explore("a", 1, 3, index);
+        assertThat(g.traces()).containsExactly("a", "b", "c");
+        assertThat(g.capped()).isFalse();
+        assertThat(TraceGraph.explore("a", 5, 3, index).capped()).isTrue(); // c not explored: it may lead further
+    }
+
+    @Test
     void aTraceWithoutEdgesIsAGraphOfOne() {
         Index index = new Index();
         TraceGraph g = TraceGraph.explore("alone", 10, 100, index);
