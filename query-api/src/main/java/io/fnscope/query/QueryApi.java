@@ -10,6 +10,8 @@ import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -32,6 +34,7 @@ import java.util.Set;
  * ({@link StorageErrorHandler}), anything else → a logged 500 without internals ({@link #failed}).
  */
 @Controller("/api/v1")
+@ExecuteOn(TaskExecutors.BLOCKING) // handlers wait on ClickHouse: never on an event loop
 @Requires(property = "fnscope.query.enabled", notEquals = "false")
 class QueryApi {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);

@@ -401,6 +401,39 @@ class ITAlerts {
     }
 
     @Test
+    void aRequestWaitingOnItsReceiverDoesNotHoldUpTheNextRequest() throws Exception {
+        // One event loop for the whole server: a handler that waited on it would stall every other request.
+        Map<String, Object> p = alertProperties();
+        p.put("micronaut.netty.event-loops.default.num-threads", 1);
+        p.put("micronaut.server.netty.worker.threads", 1);
+        p.put("fnscope.alerts.delivery-timeout", "3s");
+        p.put("fnscope.alerts.delivery-attempts", 1);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try (QueryApiHarness oneLoop = new QueryApiHarness(p);
+             Receiver hanging = new Receiver(n -> Receiver.Reply.never())) {
+            String id = ok(201, oneLoop.send("POST", "/api/v1/channels", ACME_ADMIN,
+                    json(Map.of("name", "slow", "kind", "slack", "url", hanging.url())))).path("id").asText();
+            Future<QueryApiHarness.Answer> slow = pool.submit(
+                    () -> oneLoop.send("POST", "/api/v1/channels/" + id + "/test", ACME_ADMIN, null));
+            long waitStarted = System.nanoTime();
+            while (hanging.requests.isEmpty() && System.nanoTime() - waitStarted < 5_000_000_000L) {
+                Thread.sleep(10); // until the test delivery is out and its handler waits for the receiver
+            }
+            assertThat(hanging.requests).hasSize(1);
+            long started = System.nanoTime();
+            QueryApiHarness.Answer quick = oneLoop.get("/api/v1/traces/" + TestObjects.traceId());
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(quick.status()).isEqualTo(404);
+            assertThat(slow.isDone()).as("the channel test still waits for its receiver").isFalse();
+            assertThat(tookMs).as("a trace lookup beside a request waiting 3 s").isLessThan(1500);
+            JsonNode outcome = ok(200, slow.get());
+            assertThat(outcome.path("delivered").asBoolean()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aFailingChannelIsRetriedAndRecordedWithoutHoldingUpTheOthers() throws Exception {
         String fn = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
         try (Receiver broken = Receiver.answering(500);

@@ -1,13 +1,12 @@
 package io.fnscope.query.alerts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fnscope.clickhouse.RetentionSettings;
 import io.fnscope.query.ApiAuthFilter;
 import io.fnscope.query.ApiError;
 import io.fnscope.query.BadRequestException;
 import io.fnscope.query.Params;
 import io.fnscope.query.TimeRange;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.fnscope.query.alerts.channel.Channel;
 import io.fnscope.query.alerts.channel.ChannelKind;
 import io.fnscope.query.alerts.channel.DeliveryResult;
@@ -27,11 +26,14 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.RequestAttribute;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.inject.Named;
 
@@ -48,6 +50,7 @@ import java.util.UUID;
  * tenant's; another tenant's id answers 404.
  */
 @Controller("/api/v1")
+@ExecuteOn(TaskExecutors.BLOCKING) // handlers wait on ClickHouse: never on an event loop
 @Requires(property = "fnscope.query.enabled", notEquals = "false")
 class AlertsApi {
     private static final int MAX_NAME = 200;
