@@ -455,6 +455,8 @@ class ITAlerts {
             // The healthy channel is not held up by the other two (each of which takes 3 attempts).
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             assertThat(WebhookSignature.verify("whsec-it", signed.body(), signed.header("X-Fnscope-Signature"))).isTrue();
+            assertThat(WebhookSignature.verifyTimestamped("whsec-it", signed.body(),
+                    signed.header("X-Fnscope-Timestamped-Signature"), Instant.now(), Duration.ofMinutes(5))).isTrue();
             JsonNode payload = JSON(signed);
             assertThat(payload.path("state").asText()).isEqualTo("firing");
             assertThat(payload.toString()).contains("runaway invocations per minute 100")

@@ -204,6 +204,8 @@ public final class Delivery implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (channel.kind() == ChannelKind.WEBHOOK && channel.secret() != null) {
                 b.header(WebhookSignature.HEADER, WebhookSignature.sign(channel.secret(), body));
+                b.header(WebhookSignature.TIMESTAMPED_HEADER,
+                        WebhookSignature.signTimestamped(channel.secret(), clock.instant().getEpochSecond(), body));
             }
             request = b.build();
         } catch (IllegalArgumentException e) {

@@ -211,14 +211,22 @@ class ChannelFormatTest {
         byte[] tampered = request.text().replace("critical", "info").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(WebhookSignature.verify(SECRET, tampered, signature)).isFalse();
         assertThat(WebhookSignature.verify("another-secret", request.body(), signature)).isFalse();
+        String timestamped = request.header(WebhookSignature.TIMESTAMPED_HEADER);
+        assertThat(timestamped).matches("t=[0-9]{10},v1=[0-9a-f]{64}");
+        assertThat(WebhookSignature.verifyTimestamped(SECRET, request.body(), timestamped, java.time.Instant.now(),
+                java.time.Duration.ofMinutes(5))).isTrue();
+        assertThat(WebhookSignature.verifyTimestamped(SECRET, tampered, timestamped, java.time.Instant.now(),
+                java.time.Duration.ofMinutes(5))).isFalse();
         assertThat(UUID.fromString(request.header(Delivery.DELIVERY_HEADER))).isNotNull();
     }
 
     @Test
     void onlySignedWebhooksCarryASignature() {
         assertThat(deliver(ChannelKind.WEBHOOK, null, firing()).header(WebhookSignature.HEADER)).isNull();
+        assertThat(deliver(ChannelKind.WEBHOOK, null, firing()).header(WebhookSignature.TIMESTAMPED_HEADER)).isNull();
         // A secret on a chat channel is not sent: Slack, Teams and Google Chat have no use for it.
         assertThat(deliver(ChannelKind.SLACK, SECRET, firing()).header(WebhookSignature.HEADER)).isNull();
+        assertThat(deliver(ChannelKind.SLACK, SECRET, firing()).header(WebhookSignature.TIMESTAMPED_HEADER)).isNull();
     }
 
     private static List<String> texts(JsonNode array) {
