@@ -434,6 +434,47 @@ class ITAlerts {
     }
 
     @Test
+    void aKeyRotationSealsTheChannelsAgainAtStartUp() throws IOException {
+        String newKey = java.util.Base64.getEncoder().encodeToString("rotated-key-rotated-key-rotated!".getBytes());
+        try (QueryApiHarness old = new QueryApiHarness(alertProperties()); // a database of its own, the old key
+             Receiver hook = Receiver.answering(200)) {
+            String id = ok(201, old.send("POST", "/api/v1/channels", ACME_ADMIN, json(Map.of("name", "rotating",
+                    "kind", "webhook", "url", hook.url(), "secret", "whsec-rot")))).path("id").asText();
+            String before = storedChannel(old, id);
+            assertThat(io.fnscope.query.alerts.AlertsTestAccess.resealed(old.context)).isZero();
+            // Another replica with the new key and the old one as previous: it opens the channel and seals it again.
+            Map<String, Object> rotated = alertProperties();
+            rotated.put("fnscope.clickhouse.database", old.clickHouse.database());
+            rotated.put("fnscope.alerts.secret-key", newKey);
+            rotated.put("fnscope.alerts.previous-secret-keys", KEY);
+            try (QueryApiHarness replica = new QueryApiHarness(rotated)) {
+                assertThat(io.fnscope.query.alerts.AlertsTestAccess.resealed(replica.context)).isEqualTo(1);
+                assertThat(storedChannel(old, id)).isNotEqualTo(before).contains("enc:v1:")
+                        .doesNotContain("whsec-rot");
+            }
+            // The old key alone no longer opens it; the new key alone does, and its secret still signs.
+            assertThat(old.send("POST", "/api/v1/channels/" + id + "/test", ACME_ADMIN, null).status())
+                    .isEqualTo(409);
+            Map<String, Object> onlyNew = alertProperties();
+            onlyNew.put("fnscope.clickhouse.database", old.clickHouse.database());
+            onlyNew.put("fnscope.alerts.secret-key", newKey);
+            try (QueryApiHarness after = new QueryApiHarness(onlyNew)) {
+                assertThat(io.fnscope.query.alerts.AlertsTestAccess.resealed(after.context)).isZero();
+                assertThat(ok(200, after.send("POST", "/api/v1/channels/" + id + "/test", ACME_ADMIN, null))
+                        .path("delivered").asBoolean()).isTrue();
+                Receiver.Request last = hook.requests.getLast();
+                assertThat(WebhookSignature.verify("whsec-rot", last.body(), last.header(WebhookSignature.HEADER)))
+                        .isTrue();
+            }
+        }
+    }
+
+    private static String storedChannel(QueryApiHarness h, String id) {
+        return h.clickHouse.query("SELECT argMax(body, version) AS b FROM " + h.clickHouse.database()
+                + ".alert_config WHERE id = {id:String}", Map.of("id", id), r -> r.getString("b")).getFirst();
+    }
+
+    @Test
     void aFailingChannelIsRetriedAndRecordedWithoutHoldingUpTheOthers() throws Exception {
         String fn = "flaky-" + UUID.randomUUID().toString().substring(0, 8);
         try (Receiver broken = Receiver.answering(500);

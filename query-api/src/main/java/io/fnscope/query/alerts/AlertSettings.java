@@ -31,6 +31,8 @@ import java.util.List;
  * @param nodeId             this evaluator's name in lease and notification claims; a random one when empty
  * @param secretKey          AES-256 key (base64 of 32 bytes) that encrypts channel URLs and secrets in ClickHouse;
  *                           every query-api replica needs the same; none: stored unencrypted (start-up warns)
+ * @param previousSecretKeys keys channels may still be sealed with after a rotation: they decrypt, never encrypt,
+ *                           and start-up seals those channels again under {@code secretKey}
  */
 @ConfigurationProperties("fnscope.alerts")
 public record AlertSettings(
@@ -47,10 +49,13 @@ public record AlertSettings(
         @Bindable(defaultValue = "30s") @NotNull Duration deliveryMaxBackoff,
         @Nullable List<String> outboundAllow,
         @Nullable String nodeId,
-        @Nullable String secretKey) {
+        @Nullable String secretKey,
+        @Nullable List<String> previousSecretKeys) {
 
     public AlertSettings {
         secretKey = secretKey == null || secretKey.isBlank() ? null : secretKey;
+        previousSecretKeys = previousSecretKeys == null ? List.of()
+                : previousSecretKeys.stream().filter(k -> k != null && !k.isBlank()).toList();
         outboundAllow = outboundAllow == null ? List.of() : List.copyOf(outboundAllow);
         uiBaseUrl = uiBaseUrl == null || uiBaseUrl.isBlank() ? null : uiBaseUrl.replaceAll("/+$", "");
         if (interval.compareTo(Duration.ofSeconds(1)) < 0) {

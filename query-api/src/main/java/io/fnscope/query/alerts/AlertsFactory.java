@@ -39,7 +39,7 @@ class AlertsFactory {
 
     @Singleton
     SecretBox secretBox(AlertSettings settings) {
-        SecretBox box = new SecretBox(settings.secretKey());
+        SecretBox box = new SecretBox(settings.secretKey(), settings.previousSecretKeys());
         if (!box.enabled()) {
             LoggerFactory.getLogger(AlertsFactory.class).warn("Alert channel URLs and secrets are stored unencrypted"
                     + " in ClickHouse; set fnscope.alerts.secret-key (openssl rand -base64 32) to encrypt them");
@@ -50,6 +50,14 @@ class AlertsFactory {
     @Singleton
     AlertConfigStore alertConfigStore(ClickHouse clickHouse, JsonMapper json) {
         return new AlertConfigStore(clickHouse, json);
+    }
+
+    /** Finishes a key rotation at start-up: see {@link ChannelResealer}. */
+    @Context
+    ChannelResealer channelResealer(AlertConfigStore config, SecretBox secrets) {
+        ChannelResealer resealer = new ChannelResealer(config, secrets);
+        resealer.run();
+        return resealer;
     }
 
     @Singleton

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Encrypts channel URLs and signing secrets before they are stored ({@code alert_config}), with AES-256-GCM under
@@ -17,6 +19,10 @@ import java.util.Base64;
  *
  * <p>Without a key, values are stored as they are (and start-up says so); a stored encrypted value then cannot be
  * read and the channel's deliveries fail saying why. Values stored before a key was set stay readable.
+ *
+ * <p>Rotation: {@code fnscope.alerts.previous-secret-keys} still open what they sealed but never seal;
+ * {@link #current} tells a value sealed with the current key, so start-up can seal the others again
+ * ({@link ChannelResealer}).
  */
 final class SecretBox {
     static final String PREFIX = "enc:v1:";
@@ -24,26 +30,43 @@ final class SecretBox {
     private static final int TAG_BITS = 128;
 
     private final SecretKeySpec key;
+    private final List<SecretKeySpec> previous;
     private final SecureRandom random = new SecureRandom();
 
     /** @param base64Key 32 bytes, base64; null or blank for none */
     SecretBox(String base64Key) {
-        if (base64Key == null || base64Key.isBlank()) {
-            key = null;
-            return;
+        this(base64Key, List.of());
+    }
+
+    /**
+     * @param base64Key    32 bytes, base64; null or blank for none
+     * @param previousKeys keys values may still be sealed with (base64 of 32 bytes each); they open, never seal
+     */
+    SecretBox(String base64Key, List<String> previousKeys) {
+        key = base64Key == null || base64Key.isBlank() ? null : parse(base64Key, "fnscope.alerts.secret-key");
+        List<SecretKeySpec> keys = new ArrayList<>();
+        for (String k : previousKeys) {
+            keys.add(parse(k, "fnscope.alerts.previous-secret-keys"));
         }
+        if (key == null && !keys.isEmpty()) {
+            throw new IllegalArgumentException("fnscope.alerts.previous-secret-keys is set without"
+                    + " fnscope.alerts.secret-key: rotation needs the new key");
+        }
+        previous = List.copyOf(keys);
+    }
+
+    private static SecretKeySpec parse(String base64Key, String setting) {
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(base64Key.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("fnscope.alerts.secret-key is not base64 (make one with: openssl rand"
-                    + " -base64 32)");
+            throw new IllegalArgumentException(setting + " is not base64 (make one with: openssl rand -base64 32)");
         }
         if (raw.length != 32) {
-            throw new IllegalArgumentException("fnscope.alerts.secret-key must be 32 bytes (base64 of 32 random"
-                    + " bytes: openssl rand -base64 32), got " + raw.length);
+            throw new IllegalArgumentException(setting + " must be 32 bytes (base64 of 32 random bytes: openssl rand"
+                    + " -base64 32), got " + raw.length);
         }
-        key = new SecretKeySpec(raw, "AES");
+        return new SecretKeySpec(raw, "AES");
     }
 
     boolean enabled() {
@@ -69,7 +92,10 @@ final class SecretBox {
         }
     }
 
-    /** The plain value of what {@link #seal} stored; a value stored without encryption comes back as it is. */
+    /**
+     * The plain value of what {@link #seal} stored, with the current key or a previous one; a value stored without
+     * encryption comes back as it is.
+     */
     String open(String stored, String tenant, String id) {
         if (stored == null || !stored.startsWith(PREFIX)) {
             return stored;
@@ -78,15 +104,40 @@ final class SecretBox {
             throw new IllegalStateException("channel " + id + " was stored encrypted; set fnscope.alerts.secret-key to"
                     + " the key it was stored with");
         }
+        String plain = openWith(key, stored, tenant, id);
+        for (int i = 0; plain == null && i < previous.size(); i++) {
+            plain = openWith(previous.get(i), stored, tenant, id);
+        }
+        if (plain == null) {
+            throw new IllegalStateException("channel " + id + " cannot be decrypted with fnscope.alerts.secret-key"
+                    + (previous.isEmpty() ? "" : " or a previous key") + " (another key, or the value was altered)");
+        }
+        return plain;
+    }
+
+    /**
+     * Whether {@code stored} is as {@link #seal} would store it now: sealed with the current key, or null. A value
+     * sealed with a previous key, or stored in plain text while a key is set, is not.
+     */
+    boolean current(String stored, String tenant, String id) {
+        if (stored == null) {
+            return true;
+        }
+        if (key == null) {
+            return !stored.startsWith(PREFIX);
+        }
+        return stored.startsWith(PREFIX) && openWith(key, stored, tenant, id) != null;
+    }
+
+    private static String openWith(SecretKeySpec k, String stored, String tenant, String id) {
         try {
             byte[] all = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+            c.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             c.updateAAD(aad(tenant, id));
             return new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("channel " + id + " cannot be decrypted with fnscope.alerts.secret-key"
-                    + " (another key, or the value was altered)");
+            return null; // not this key's, or altered
         }
     }
 

@@ -27,6 +27,11 @@ record StoredChannel(String name, String kind, String url, @Nullable String secr
                 box.open(secret, tenant, id), updated);
     }
 
+    /** Whether URL and secret are stored as {@code box} would store them now (see {@link SecretBox#current}). */
+    boolean current(String tenant, String id, SecretBox box) {
+        return box.current(url, tenant, id) && box.current(secret, tenant, id);
+    }
+
     @Override
     public String toString() {
         return "StoredChannel[" + kind + " '" + name + "']";
