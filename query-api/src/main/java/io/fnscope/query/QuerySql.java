@@ -27,6 +27,11 @@ final class QuerySql {
         this.options = QueryOptions.NONE.withTimeout(settings.queryTimeout()).withMaxMemory(settings.maxMemory());
     }
 
+    /** The database the statements read. */
+    String database() {
+        return clickHouse.database();
+    }
+
     /** The statement {@code name} with {@code ${database}} filled in. */
     String text(String name) {
         return texts.computeIfAbsent(name, n -> render(n, clickHouse.database()));

@@ -34,6 +34,8 @@ final class TraceStore {
     static final int MAX_INCOMING_LINKS = 1000;
     /** The longest a Lambda invocation can run: an invocation's report half may start that far from its span. */
     static final long INVOCATION_SLACK_NS = java.time.Duration.ofMinutes(15).toNanos();
+    private static final String FROM = "{from:DateTime64(9)}";
+    private static final String TO = "{to:DateTime64(9)}";
 
     private final QuerySql sql;
     private final QuerySettings settings;
@@ -183,9 +185,22 @@ final class TraceStore {
 
     /** The invocations the traces' spans (in {@code [fromNs, toNs]}) belong to, by {@link InvocationRow#key()}. */
     Map<String, InvocationRow> invocations(String tenant, Collection<String> traceIds, long fromNs, long toNs) {
+        return invocationRows(sql.text("select_trace_invocations"), Map.of("tenant", tenant, "trace_ids",
+                List.copyOf(traceIds), "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)));
+    }
+
+    /**
+     * The invocation rows of one trace whose range is not known yet (trace by id): select_trace_invocations.sql
+     * bounded by {@link #withTraceRange}, so it runs beside the spans read instead of after it.
+     */
+    private Map<String, InvocationRow> invocationsOfTrace(String tenant, String traceIdHex) {
+        return invocationRows(withTraceRange(sql.text("select_trace_invocations"), sql.database()),
+                Map.of("tenant", tenant, "trace_ids", List.of(traceIdHex)));
+    }
+
+    private Map<String, InvocationRow> invocationRows(String statement, Map<String, ?> params) {
         Map<String, InvocationRow> out = new LinkedHashMap<>();
-        sql.query("select_trace_invocations", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds),
-                "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), r -> {
+        sql.run("select_trace_invocations", statement, params, r -> {
             InvocationRow i = InvocationRow.map(r);
             out.put(i.key(), i);
             return null;
@@ -193,15 +208,22 @@ final class TraceStore {
         return out;
     }
 
-    /** The invocation rows of one trace's spans (select_one_trace_invocations.sql), by {@link InvocationRow#key()}. */
-    private Map<String, InvocationRow> invocationsOfTrace(String tenant, String traceIdHex) {
-        Map<String, InvocationRow> out = new LinkedHashMap<>();
-        sql.query("select_one_trace_invocations", Map.of("tenant", tenant, "trace_id", traceIdHex), r -> {
-            InvocationRow i = InvocationRow.map(r);
-            out.put(i.key(), i);
-            return null;
-        });
-        return out;
+    /**
+     * A statement bounded by {@code {from:DateTime64(9)}} .. {@code {to:DateTime64(9)}}, the range of its
+     * {@code {trace_ids}}, with that range found in trace_index by a scalar subquery instead (evaluated before the
+     * read, as select_one_trace_spans.sql does), so it needs no round trip before it. Measured on 10M spans, the
+     * three statements of a trace by id at once: p50 27.5 / p99 42.6 ms, against 30.6 / 46.7 ms for the invocations
+     * by key after the spans. The other callers know the range already: the subquery would add 4-5 ms to theirs.
+     */
+    static String withTraceRange(String statement, String database) {
+        if (!statement.contains(FROM) || !statement.contains(TO)) {
+            throw new IllegalStateException("the statement is not bounded by " + FROM + " and " + TO);
+        }
+        return "WITH (SELECT (min(start_time), max(end_time))\n"
+                + "      FROM " + database + ".trace_index\n"
+                + "      WHERE tenant = {tenant:String}\n"
+                + "        AND trace_id IN (SELECT toFixedString(unhex(arrayJoin({trace_ids:Array(String)})), 16)))"
+                + " AS trace_range\n" + statement.replace(FROM, "trace_range.1").replace(TO, "trace_range.2");
     }
 
     /**

@@ -1,11 +1,13 @@
--- The invocation rows of one trace (trace by id), read at the same time as its spans: select_trace_invocations.sql
--- with the trace's range from trace_index through a scalar subquery, as select_one_trace_spans.sql finds it. The
--- keys come from a read of the trace's spans (function, invocation id, kind: a few small columns), so no round trip
--- waits for the spans statement: measured on 10M spans, all three statements of a trace read at once took p50
--- 27.5 / p99 42.6 ms against 30.6 / 46.7 ms for the invocations by key after the spans.
 WITH (SELECT (min(start_time), max(end_time))
       FROM fnscope.trace_index
-      WHERE tenant = {tenant:String} AND trace_id = toFixedString(unhex({trace_id:String}), 16)) AS trace_range
+      WHERE tenant = {tenant:String}
+        AND trace_id IN (SELECT toFixedString(unhex(arrayJoin({trace_ids:Array(String)})), 16))) AS trace_range
+-- The invocation rows (function executions) of the given traces: the keys come from the traces' spans
+-- (faas.invocation_id, else the span id of a function's server or consumer span, as the writer keys them), and each
+-- row is folded from its halves (span half, platform-report half) with the column's own combinator, as
+-- 0110_invocations.sql prescribes. Cost: the report's exact cost when there is one, else the span half's estimate.
+-- Time bounds: the traces' range from trace_index ({from}..{to}) for the spans, widened for the invocation rows by
+-- the longest Lambda run (15 min), since a report half starts when the platform says the invocation started.
 SELECT function,
        invocation_id,
        lower(hex(max(trace_id))) AS i_trace,
@@ -36,7 +38,7 @@ WHERE tenant = {tenant:String}
       SELECT function, if(invocation_id != '', invocation_id, lower(hex(span_id)))
       FROM fnscope.spans
       WHERE tenant = {tenant:String}
-        AND trace_id = toFixedString(unhex({trace_id:String}), 16)
+        AND trace_id IN (SELECT toFixedString(unhex(arrayJoin({trace_ids:Array(String)})), 16))
         AND start_time >= trace_range.1
         AND start_time <= trace_range.2
         AND function != ''
