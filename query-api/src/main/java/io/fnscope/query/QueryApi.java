@@ -34,7 +34,9 @@ import java.util.Set;
  * ({@link StorageErrorHandler}), anything else → a logged 500 without internals ({@link #failed}).
  */
 @Controller("/api/v1")
-@ExecuteOn(TaskExecutors.BLOCKING) // handlers wait on ClickHouse: never on an event loop
+// Handlers wait on ClickHouse: never on an event loop. IO (platform threads), not BLOCKING (virtual in Micronaut 4):
+// an embedded-engine statement is a native call that pins a virtual thread to its carrier (QueryFactory).
+@ExecuteOn(TaskExecutors.IO)
 @Requires(property = "fnscope.query.enabled", notEquals = "false")
 class QueryApi {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);

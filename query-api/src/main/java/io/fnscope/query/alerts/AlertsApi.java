@@ -50,7 +50,8 @@ import java.util.UUID;
  * tenant's; another tenant's id answers 404.
  */
 @Controller("/api/v1")
-@ExecuteOn(TaskExecutors.BLOCKING) // handlers wait on ClickHouse: never on an event loop
+// Handlers wait on ClickHouse: never on an event loop; platform threads, as QueryApi explains.
+@ExecuteOn(TaskExecutors.IO)
 @Requires(property = "fnscope.query.enabled", notEquals = "false")
 class AlertsApi {
     private static final int MAX_NAME = 200;
