@@ -23,19 +23,16 @@ import java.util.function.Supplier;
  * id finds nothing (404, as for an id nobody sent), and every read of spans is bounded by time: the traces' range
  * from trace_index.
  *
- * <p>Statements that do not depend on each other run at once on {@code executor} (the embedded engine runs up to
- * {@code fnscope.clickhouse.embedded.connections} statements at a time): a trace by id is its spans, invocations
- * and incoming links together, each statement finding the trace's range in trace_index itself (a scalar subquery,
- * which adds a few ms of analysis to each but saves a round trip), plus one statement to name the linking spans
- * when there are any.
+ * <p>Every read of one or more traces starts with their row in trace_index (their range, span count and invocation
+ * keys), then runs the statements that do not depend on each other at once on {@code executor} (the embedded engine
+ * runs up to {@code fnscope.clickhouse.embedded.connections} statements at a time): a trace by id is its spans,
+ * invocations and incoming links together, plus one statement to name the linking spans when there are any.
  */
 final class TraceStore {
     /** Most links into one trace shown by the trace view. */
     static final int MAX_INCOMING_LINKS = 1000;
     /** The longest a Lambda invocation can run: an invocation's report half may start that far from its span. */
     static final long INVOCATION_SLACK_NS = java.time.Duration.ofMinutes(15).toNanos();
-    private static final String FROM = "{from:DateTime64(9)}";
-    private static final String TO = "{to:DateTime64(9)}";
 
     private final QuerySql sql;
     private final QuerySettings settings;
@@ -47,34 +44,40 @@ final class TraceStore {
         this.executor = executor;
     }
 
-    /** A trace's time range and span count, from trace_index. */
-    record TraceRange(String traceId, long startNs, long endNs, long spanCount) {
+    /**
+     * A trace's time range and span count, from trace_index, and the keys of its invocation rows, each
+     * [function, invocation id]; null when trace_index does not have them (rows written before migration 0124).
+     */
+    record TraceRange(String traceId, long startNs, long endNs, long spanCount, List<List<String>> invocationKeys) {
     }
 
     /**
-     * One trace: its spans, the invocation rows of its spans and the links into it, all at once (each statement
-     * finds the trace's range in trace_index itself, so no round trip goes before them), then the names of the
-     * linking spans.
+     * One trace: its row in trace_index, then its spans, its invocation rows (by key) and the links into it, all
+     * at once, then the names of the linking spans. An id this tenant does not have costs the first lookup only.
      */
     Optional<TraceView> trace(String tenant, TraceId id) {
-        int max = settings.maxTraceSpans();
-        long window = settings.transaction().window().toNanos();
-        var incomingF = async(() -> linksInto(tenant, id.hex(), window, MAX_INCOMING_LINKS));
-        var invocationsF = async(() -> invocationsOfTrace(tenant, id.hex()));
-        List<SpanRow> spans = sql.query("select_one_trace_spans", Map.of("tenant", tenant, "trace_id", id.hex(),
-                "limit", max + 1), SpanRow::map);
-        if (spans.isEmpty()) {
-            join(incomingF);
-            join(invocationsF);
+        TraceRange range = ranges(tenant, List.of(id.hex())).get(id.hex());
+        if (range == null) {
             return Optional.empty();
         }
+        int max = settings.maxTraceSpans();
+        long window = settings.transaction().window().toNanos();
+        var incomingF = async(() -> linksInto(tenant, range, window, MAX_INCOMING_LINKS));
+        var invocationsF = async(() -> invocations(tenant, List.of(range), range.startNs(), range.endNs()));
+        List<SpanRow> spans = sql.query("select_one_trace_spans", Map.of("tenant", tenant, "trace_id", id.hex(),
+                "from", TimeRange.ofNanos(range.startNs()), "to", TimeRange.ofNanos(range.endNs()), "limit", max + 1),
+                SpanRow::map);
         Map<String, InvocationRow> invocations = join(invocationsF);
+        List<IncomingLinkRow> incoming = join(incomingF);
+        if (spans.isEmpty()) {
+            return Optional.empty(); // indexed, but its spans expired first
+        }
         boolean truncated = spans.size() > max;
         if (truncated) {
             spans = spans.subList(0, max);
             invocations.keySet().retainAll(invocationKeys(spans)); // only those of the spans shown
         }
-        return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, join(incomingF))));
+        return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, incoming)));
     }
 
     TraceSummary.Page search(String tenant, TraceQuery q) {
@@ -113,7 +116,7 @@ final class TraceStore {
         }
         long from = ranges.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
         long to = ranges.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
-        var invocationsF = async(() -> invocations(tenant, ids, from, to));
+        var invocationsF = async(() -> invocations(tenant, ranges.values(), from, to));
         Map<String, SummaryRow> rows = new HashMap<>();
         sql.query("summarize_traces", Map.of("tenant", tenant, "trace_ids", ids, "from", TimeRange.ofNanos(from),
                 "to", TimeRange.ofNanos(to)), r -> {
@@ -166,7 +169,8 @@ final class TraceStore {
         }
         sql.query("select_trace_ranges", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds)), r -> {
             TraceRange t = new TraceRange(r.getString("trace"), r.getLong("start_ns"), r.getLong("end_ns"),
-                    r.getLong("span_count"));
+                    r.getLong("span_count"), r.getLong("invocations_indexed") == 0 ? null
+                    : r.<List<String>>getList("invocation_keys"));
             out.put(t.traceId(), t);
             return null;
         });
@@ -183,47 +187,43 @@ final class TraceStore {
                 SpanRow::mapForTransaction);
     }
 
-    /** The invocations the traces' spans (in {@code [fromNs, toNs]}) belong to, by {@link InvocationRow#key()}. */
-    Map<String, InvocationRow> invocations(String tenant, Collection<String> traceIds, long fromNs, long toNs) {
-        return invocationRows(sql.text("select_trace_invocations"), Map.of("tenant", tenant, "trace_ids",
-                List.copyOf(traceIds), "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)));
-    }
-
     /**
-     * The invocation rows of one trace whose range is not known yet (trace by id): select_trace_invocations.sql
-     * bounded by {@link #withTraceRange}, so it runs beside the spans read instead of after it.
+     * The invocation rows of {@code traces} (whose spans lie in {@code [fromNs, toNs]}), by
+     * {@link InvocationRow#key()}: by the keys trace_index holds, and for traces indexed before it held them (no
+     * keys: written before migration 0124) by the keys in their spans.
      */
-    private Map<String, InvocationRow> invocationsOfTrace(String tenant, String traceIdHex) {
-        return invocationRows(withTraceRange(sql.text("select_trace_invocations"), sql.database()),
-                Map.of("tenant", tenant, "trace_ids", List.of(traceIdHex)));
+    Map<String, InvocationRow> invocations(String tenant, Collection<TraceRange> traces, long fromNs, long toNs) {
+        List<String> functions = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<String> unindexed = new ArrayList<>();
+        for (TraceRange t : traces) {
+            if (t.invocationKeys() == null) {
+                unindexed.add(t.traceId());
+                continue;
+            }
+            for (List<String> k : t.invocationKeys()) {
+                functions.add(k.get(0));
+                ids.add(k.get(1));
+            }
+        }
+        Map<String, InvocationRow> out = new LinkedHashMap<>();
+        if (!functions.isEmpty()) {
+            invocationRows("select_invocations_by_key", Map.of("tenant", tenant, "functions", functions,
+                    "invocation_ids", ids, "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), out);
+        }
+        if (!unindexed.isEmpty()) {
+            invocationRows("select_trace_invocations", Map.of("tenant", tenant, "trace_ids", unindexed,
+                    "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), out);
+        }
+        return out;
     }
 
-    private Map<String, InvocationRow> invocationRows(String statement, Map<String, ?> params) {
-        Map<String, InvocationRow> out = new LinkedHashMap<>();
-        sql.run("select_trace_invocations", statement, params, r -> {
+    private void invocationRows(String statement, Map<String, ?> params, Map<String, InvocationRow> out) {
+        sql.query(statement, params, r -> {
             InvocationRow i = InvocationRow.map(r);
             out.put(i.key(), i);
             return null;
         });
-        return out;
-    }
-
-    /**
-     * A statement bounded by {@code {from:DateTime64(9)}} .. {@code {to:DateTime64(9)}}, the range of its
-     * {@code {trace_ids}}, with that range found in trace_index by a scalar subquery instead (evaluated before the
-     * read, as select_one_trace_spans.sql does), so it needs no round trip before it. Measured on 10M spans, the
-     * three statements of a trace by id at once: p50 27.5 / p99 42.6 ms, against 30.6 / 46.7 ms for the invocations
-     * by key after the spans. The other callers know the range already: the subquery would add 4-5 ms to theirs.
-     */
-    static String withTraceRange(String statement, String database) {
-        if (!statement.contains(FROM) || !statement.contains(TO)) {
-            throw new IllegalStateException("the statement is not bounded by " + FROM + " and " + TO);
-        }
-        return "WITH (SELECT (min(start_time), max(end_time))\n"
-                + "      FROM " + database + ".trace_index\n"
-                + "      WHERE tenant = {tenant:String}\n"
-                + "        AND trace_id IN (SELECT toFixedString(unhex(arrayJoin({trace_ids:Array(String)})), 16)))"
-                + " AS trace_range\n" + statement.replace(FROM, "trace_range.1").replace(TO, "trace_range.2");
     }
 
     /**
@@ -248,8 +248,9 @@ final class TraceStore {
     }
 
     /** Spans of other traces linking into this one, starting within {@code windowNs} of its range. */
-    List<IncomingLinkRow> linksInto(String tenant, String traceId, long windowNs, int limit) {
-        return sql.query("select_links_into_trace", Map.of("tenant", tenant, "trace_id", traceId,
+    List<IncomingLinkRow> linksInto(String tenant, TraceRange trace, long windowNs, int limit) {
+        return sql.query("select_links_into_trace", Map.of("tenant", tenant, "trace_id", trace.traceId(),
+                "from", TimeRange.ofNanos(trace.startNs()), "to", TimeRange.ofNanos(trace.endNs()),
                 "window_ns", windowNs, "limit", limit),
                 r -> new IncomingLinkRow(r.getString("target_trace"), r.getString("target_span"),
                         r.getString("source_trace"), r.getString("source_span"), r.getLong("source_start_ns")));

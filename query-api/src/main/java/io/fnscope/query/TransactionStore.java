@@ -143,7 +143,7 @@ public final class TransactionStore {
         List<String> all = List.copyOf(known.keySet());
         long from = known.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
         long to = known.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
-        var invocationsF = traces.async(() -> traces.invocations(tenant, all, from, to));
+        var invocationsF = traces.async(() -> traces.invocations(tenant, known.values(), from, to));
         List<SpanRow> rows = traces.transactionSpans(tenant, all, from, to, bounds.maxSpans());
         return Optional.of(Transaction.build(id.hex(), rows, TraceStore.join(invocationsF), known, depthOf, missing.size(), cut, bounds));
     }

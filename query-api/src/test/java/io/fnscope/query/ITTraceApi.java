@@ -90,6 +90,38 @@ class ITTraceApi {
     }
 
     @Test
+    void traceIndexHoldsTheInvocationKeysTheTraceIsReadBy() {
+        List<String> keys = api.clickHouse.query("SELECT arrayStringConcat(arrayMap(k -> concat(k.1, '/', k.2),"
+                + " arraySort(groupUniqArrayArray(invocations))), ',') AS k, max(invocations_indexed) AS indexed"
+                + " FROM " + api.clickHouse.database() + ".trace_index WHERE trace_id = unhex({t:String})",
+                Map.of("t", traceA), r -> r.getString("k") + " " + r.getLong("indexed"));
+        // The root and its children carry inv-a1; the client span with no invocation id adds nothing.
+        assertThat(keys).containsExactly("checkout-api/inv-a1 1");
+    }
+
+    @Test
+    void aTraceIndexedBeforeTheInvocationKeysFindsItsInvocationsInItsSpans() {
+        String trace = TestObjects.traceId();
+        Span entry = span(trace).name("GET /legacy").kind("server").at(T0, 40 * MS).service("legacy")
+                .function("legacy-fn").invocation("inv-l1");
+        Span consumer = span(trace).parent(entry).name("jobs process").kind("consumer").at(T0 + MS, 10 * MS)
+                .service("legacy").function("legacy-worker"); // keyed by its span id
+        TestObjects.insertSpans(api.clickHouse, List.of(entry, consumer));
+        TestObjects.insertInvocations(api.clickHouse, List.of(Half.ofSpan(entry, usd("0.000003")),
+                Half.ofSpan(consumer, usd("0.000001"))));
+        // What trace_index rows written before migration 0124 look like: no keys, not indexed.
+        api.clickHouse.execute("ALTER TABLE " + api.clickHouse.database() + ".trace_index UPDATE invocations = [],"
+                + " invocations_indexed = 0 WHERE trace_id = unhex({t:String}) SETTINGS mutations_sync = 2",
+                Map.of("t", trace), io.fnscope.clickhouse.QueryOptions.NONE);
+
+        JsonNode t = api.get("/api/v1/traces/" + trace).json();
+        List<String> invocations = new ArrayList<>();
+        t.path("invocations").forEach(i -> invocations.add(i.path("invocationId").asText()));
+        assertThat(invocations).containsExactlyInAnyOrder("inv-l1", consumer.spanId);
+        assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.000004");
+    }
+
+    @Test
     void traceByIdIsATreeWithItsInvocationAndLinksBothWays() {
         QueryApiHarness.Answer a = api.get("/api/v1/traces/" + traceA);
         assertThat(a.status()).as(a.body()).isEqualTo(200);

@@ -34,7 +34,7 @@ class SqlSnapshotTest {
         try (Stream<Path> files = Files.list(SQL)) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().forEach(names::add);
         }
-        assertThat(names).hasSize(16);
+        assertThat(names).hasSize(17);
         for (String file : names) {
             String name = file.substring(0, file.length() - 4);
             String sql = QuerySql.render(name, "fnscope");
@@ -42,14 +42,6 @@ class SqlSnapshotTest {
             assertThat(sql).as(file + " must filter by tenant").contains("tenant = {tenant:String}");
             check(name + ".sql", sql);
         }
-    }
-
-    @Test
-    void oneTraceInvocationsFindTheirRangeThemselves() throws IOException {
-        String sql = TraceStore.withTraceRange(QuerySql.render("select_trace_invocations", "fnscope"), "fnscope");
-        assertThat(SqlFile.statementCount(sql)).isEqualTo(1);
-        assertThat(sql).doesNotContain("{from:").doesNotContain("{to:");
-        check("select_trace_invocations-one-trace.sql", sql);
     }
 
     @Test

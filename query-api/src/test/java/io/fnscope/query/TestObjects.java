@@ -253,9 +253,9 @@ final class TestObjects {
             this.invocationId = invocationId;
         }
 
-        /** The span half of the invocation started by {@code s}. */
+        /** The span half of the invocation started by {@code s}, keyed as the writer keys it. */
         static Half ofSpan(Span s, BigDecimal estimate) {
-            Half h = new Half(s.function, s.invocationId);
+            Half h = new Half(s.function, s.invocationId.isEmpty() ? s.spanId : s.invocationId);
             h.tenant = s.tenant;
             h.startNs = s.startNs;
             h.service = s.service;

@@ -1,4 +1,5 @@
--- The invocation rows (function executions) of the given traces: the keys come from the traces' spans
+-- The invocation rows (function executions) of the given traces, for traces written before trace_index held their
+-- invocation keys (0123; select_invocations_by_key.sql reads the others): the keys come from the traces' spans
 -- (faas.invocation_id, else the span id of a function's server or consumer span, as the writer keys them), and each
 -- row is folded from its halves (span half, platform-report half) with the column's own combinator, as
 -- 0110_invocations.sql prescribes. Cost: the report's exact cost when there is one, else the span half's estimate.
