@@ -46,7 +46,9 @@ final class TraceStore {
 
     /**
      * A trace's time range and span count, from trace_index, and the keys of its invocation rows, each
-     * [function, invocation id]; null when trace_index does not have them (rows written before migration 0124).
+     * [function, invocation id]; null when trace_index does not have them (rows written before migration 0124) or
+     * has more than {@code max-trace-spans} of them (they are then found in the engine, from the trace's spans,
+     * instead of travelling as parameters).
      */
     record TraceRange(String traceId, long startNs, long endNs, long spanCount, List<List<String>> invocationKeys) {
     }
@@ -167,10 +169,12 @@ final class TraceStore {
         if (traceIds.isEmpty()) {
             return out;
         }
-        sql.query("select_trace_ranges", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds)), r -> {
+        int maxKeys = settings.maxTraceSpans(); // a view shows at most that many spans, so invocations, of a trace
+        sql.query("select_trace_ranges", Map.of("tenant", tenant, "trace_ids", List.copyOf(traceIds),
+                "max_keys", maxKeys), r -> {
+            boolean keyed = r.getLong("invocations_indexed") != 0 && r.getLong("invocation_key_count") <= maxKeys;
             TraceRange t = new TraceRange(r.getString("trace"), r.getLong("start_ns"), r.getLong("end_ns"),
-                    r.getLong("span_count"), r.getLong("invocations_indexed") == 0 ? null
-                    : r.<List<String>>getList("invocation_keys"));
+                    r.getLong("span_count"), keyed ? r.<List<String>>getList("invocation_keys") : null);
             out.put(t.traceId(), t);
             return null;
         });

@@ -90,6 +90,28 @@ class ITTraceApi {
     }
 
     @Test
+    void aTraceWithMoreInvocationKeysThanItsSpanCapFindsThemInItsSpans() {
+        try (QueryApiHarness capped = new QueryApiHarness(Map.of("fnscope.query.max-trace-spans", 2))) {
+            String trace = TestObjects.traceId();
+            Span a = span(trace).name("GET /a").kind("server").at(T0, 50 * MS).service("a").function("fn-a")
+                    .invocation("inv-y1");
+            Span b = span(trace).parent(a).name("GET /b").kind("server").at(T0 + MS, 20 * MS).service("b")
+                    .function("fn-b").invocation("inv-y2");
+            Span c = span(trace).parent(b).name("GET /c").kind("server").at(T0 + 2 * MS, 10 * MS).service("c")
+                    .function("fn-c").invocation("inv-y3");
+            TestObjects.insertSpans(capped.clickHouse, List.of(a, b, c));
+            TestObjects.insertInvocations(capped.clickHouse, List.of(Half.ofSpan(a, usd("0.000001")),
+                    Half.ofSpan(b, usd("0.000002")), Half.ofSpan(c, usd("0.000004"))));
+            JsonNode t = capped.get("/api/v1/traces/" + trace).json();
+            assertThat(t.path("truncated").asBoolean()).isTrue();
+            List<String> invocations = new ArrayList<>();
+            t.path("invocations").forEach(i -> invocations.add(i.path("invocationId").asText()));
+            assertThat(invocations).containsExactly("inv-y1", "inv-y2"); // 3 keys > 2: read from the spans
+            assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.000003");
+        }
+    }
+
+    @Test
     void traceIndexHoldsTheInvocationKeysTheTraceIsReadBy() {
         List<String> keys = api.clickHouse.query("SELECT arrayStringConcat(arrayMap(k -> concat(k.1, '/', k.2),"
                 + " arraySort(groupUniqArrayArray(invocations))), ',') AS k, max(invocations_indexed) AS indexed"

@@ -2,12 +2,14 @@
 -- rows of inserts not yet merged). Every read of a trace's spans starts here, so it opens only the hours the trace
 -- spans. A trace this tenant does not have returns no row: another tenant's trace id finds nothing. The trace's
 -- invocation keys (0123) let its invocation rows be read by key next; rows written before 0124 have none
--- (invocations_indexed = 0) and their traces take the keys from their spans (select_trace_invocations.sql).
+-- (invocations_indexed = 0) and their traces take the keys from their spans (select_trace_invocations.sql), as do
+-- traces with more keys than {max_keys} (a trace no view shows whole: its keys stay in the engine).
 SELECT lower(hex(trace_id)) AS trace,
        toUnixTimestamp64Nano(min(start_time)) AS start_ns,
        toUnixTimestamp64Nano(max(end_time)) AS end_ns,
        sum(spans) AS span_count,
-       arrayMap(k -> [k.1, k.2], groupUniqArrayArray(invocations)) AS invocation_keys,
+       arrayMap(k -> [k.1, k.2], arraySlice(groupUniqArrayArray(invocations), 1, {max_keys:UInt32})) AS invocation_keys,
+       length(groupUniqArrayArray(invocations)) AS invocation_key_count,
        max(invocations_indexed) AS invocations_indexed
 FROM fnscope.trace_index
 WHERE tenant = {tenant:String}
