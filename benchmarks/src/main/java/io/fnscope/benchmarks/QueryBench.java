@@ -180,8 +180,8 @@ public final class QueryBench {
         // Data generated under another schema lacks what newer migrations derive (trace_index columns filled by a
         // view, say): it is generated again, so a measure never runs on data the current writer would not produce.
         Path stamp = data.resolve("generated-with-schema");
-        String schema = String.join(",", ch.query("SELECT toString(version) AS v FROM " + ch.database()
-                + ".schema_migrations FINAL ORDER BY version", r -> r.getString("v")));
+        String schema = String.join(",", ch.query("SELECT concat(toString(version), ':', checksum) AS v FROM "
+                + ch.database() + ".schema_migrations FINAL ORDER BY version", r -> r.getString("v")));
         boolean sameSchema = Files.exists(stamp) && Files.readString(stamp).equals(schema);
         if (have == spans && sameSchema && !regenerate) {
             System.out.println(String.format(Locale.ROOT, "data: reusing the %,d generated spans", have));

@@ -135,12 +135,17 @@ class ITTraceApi {
         api.clickHouse.execute("ALTER TABLE " + api.clickHouse.database() + ".trace_index UPDATE invocations = [],"
                 + " invocations_indexed = 0 WHERE trace_id = unhex({t:String}) SETTINGS mutations_sync = 2",
                 Map.of("t", trace), io.fnscope.clickhouse.QueryOptions.NONE);
+        // The rest of the trace arrives after the upgrade: its trace_index row has keys, of this part only.
+        Span later = span(trace).parent(entry).name("GET /later").kind("server").at(T0 + 20 * MS, 5 * MS)
+                .service("later").function("later-fn").invocation("inv-l2");
+        TestObjects.insertSpans(api.clickHouse, List.of(later));
+        TestObjects.insertInvocations(api.clickHouse, List.of(Half.ofSpan(later, usd("0.000002"))));
 
         JsonNode t = api.get("/api/v1/traces/" + trace).json();
         List<String> invocations = new ArrayList<>();
         t.path("invocations").forEach(i -> invocations.add(i.path("invocationId").asText()));
-        assertThat(invocations).containsExactlyInAnyOrder("inv-l1", consumer.spanId);
-        assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.000004");
+        assertThat(invocations).containsExactlyInAnyOrder("inv-l1", consumer.spanId, "inv-l2");
+        assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.000006");
     }
 
     @Test

@@ -1,8 +1,8 @@
 -- Where each of the given traces lies in time (trace_index, one row per trace once merged; GROUP BY folds the
 -- rows of inserts not yet merged). Every read of a trace's spans starts here, so it opens only the hours the trace
 -- spans. A trace this tenant does not have returns no row: another tenant's trace id finds nothing. The trace's
--- invocation keys (0123) let its invocation rows be read by key next; rows written before 0124 have none
--- (invocations_indexed = 0) and their traces take the keys from their spans (select_trace_invocations.sql), as do
+-- invocation keys (0123) let its invocation rows be read by key next; a trace with any row written before 0124
+-- (invocations_indexed = 0) takes its keys from its spans instead (select_trace_invocations.sql), as do
 -- traces with more keys than {max_keys} (a trace no view shows whole: its keys stay in the engine).
 SELECT lower(hex(trace_id)) AS trace,
        toUnixTimestamp64Nano(min(start_time)) AS start_ns,
@@ -10,7 +10,7 @@ SELECT lower(hex(trace_id)) AS trace,
        sum(spans) AS span_count,
        arrayMap(k -> [k.1, k.2], arraySlice(groupUniqArrayArray(invocations), 1, {max_keys:UInt32})) AS invocation_keys,
        length(groupUniqArrayArray(invocations)) AS invocation_key_count,
-       max(invocations_indexed) AS invocations_indexed
+       min(invocations_indexed) AS invocations_indexed
 FROM ${database}.trace_index
 WHERE tenant = {tenant:String}
   AND trace_id IN (SELECT toFixedString(unhex(arrayJoin({trace_ids:Array(String)})), 16))
