@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,19 +66,25 @@ final class TraceStore {
         int max = settings.maxTraceSpans();
         long window = settings.transaction().window().toNanos();
         var incomingF = async(() -> linksInto(tenant, range, window, MAX_INCOMING_LINKS));
-        var invocationsF = async(() -> invocations(tenant, List.of(range), range.startNs(), range.endNs()));
+        var invocationsF = range.invocationKeys() == null ? null
+                : async(() -> invocations(tenant, range.invocationKeys(), range.startNs(), range.endNs()));
         List<SpanRow> spans = sql.query("select_one_trace_spans", Map.of("tenant", tenant, "trace_id", id.hex(),
                 "from", TimeRange.ofNanos(range.startNs()), "to", TimeRange.ofNanos(range.endNs()), "limit", max + 1),
                 SpanRow::map);
-        Map<String, InvocationRow> invocations = join(invocationsF);
+        boolean truncated = spans.size() > max;
+        if (truncated) {
+            spans = spans.subList(0, max);
+        }
+        Set<List<String>> shownKeys = invocationKeys(spans);
+        // Without keys in trace_index, the keys of the spans read (one more round trip, for such traces only).
+        Map<String, InvocationRow> invocations = invocationsF != null ? join(invocationsF)
+                : invocations(tenant, shownKeys, range.startNs(), range.endNs());
         List<IncomingLinkRow> incoming = join(incomingF);
         if (spans.isEmpty()) {
             return Optional.empty(); // indexed, but its spans expired first
         }
-        boolean truncated = spans.size() > max;
         if (truncated) {
-            spans = spans.subList(0, max);
-            invocations.keySet().retainAll(invocationKeys(spans)); // only those of the spans shown
+            invocations.keySet().retainAll(shownKeys.stream().map(k -> k.get(0) + "/" + k.get(1)).toList());
         }
         return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, incoming)));
     }
@@ -118,7 +125,7 @@ final class TraceStore {
         }
         long from = ranges.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
         long to = ranges.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
-        var invocationsF = async(() -> invocations(tenant, ranges.values(), from, to));
+        var invocationsF = async(() -> invocations(tenant, indexedKeys(ranges.values()), from, to));
         Map<String, SummaryRow> rows = new HashMap<>();
         sql.query("summarize_traces", Map.of("tenant", tenant, "trace_ids", ids, "from", TimeRange.ofNanos(from),
                 "to", TimeRange.ofNanos(to)), r -> {
@@ -127,6 +134,10 @@ final class TraceStore {
             return null;
         });
         Map<String, InvocationRow> invocations = join(invocationsF);
+        List<List<String>> unindexed = new ArrayList<>();
+        ranges.values().stream().filter(t -> t.invocationKeys() == null && rows.containsKey(t.traceId()))
+                .forEach(t -> unindexed.addAll(rows.get(t.traceId()).invocationKeys()));
+        invocations.putAll(invocations(tenant, unindexed, from, to)); // their keys from the summary of their spans
         List<TraceSummary> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             SummaryRow s = rows.get(ids.get(i));
@@ -192,56 +203,56 @@ final class TraceStore {
     }
 
     /**
-     * The invocation rows of {@code traces} (whose spans lie in {@code [fromNs, toNs]}), by
-     * {@link InvocationRow#key()}: by the keys trace_index holds, and for traces indexed before it held them (no
-     * keys: written before migration 0124) by the keys in their spans.
+     * The invocation rows with {@code keys} (each [function, invocation id]) of traces whose spans lie in
+     * {@code [fromNs, toNs]}, by {@link InvocationRow#key()}.
      */
-    Map<String, InvocationRow> invocations(String tenant, Collection<TraceRange> traces, long fromNs, long toNs) {
-        List<String> functions = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        List<String> unindexed = new ArrayList<>();
-        for (TraceRange t : traces) {
-            if (t.invocationKeys() == null) {
-                unindexed.add(t.traceId());
-                continue;
-            }
-            for (List<String> k : t.invocationKeys()) {
-                functions.add(k.get(0));
-                ids.add(k.get(1));
-            }
-        }
+    Map<String, InvocationRow> invocations(String tenant, Collection<List<String>> keys, long fromNs, long toNs) {
         Map<String, InvocationRow> out = new LinkedHashMap<>();
-        if (!functions.isEmpty()) {
-            invocationRows("select_invocations_by_key", Map.of("tenant", tenant, "functions", functions,
-                    "invocation_ids", ids, "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), out);
+        if (keys.isEmpty()) {
+            return out;
         }
-        if (!unindexed.isEmpty()) {
-            invocationRows("select_trace_invocations", Map.of("tenant", tenant, "trace_ids", unindexed,
-                    "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), out);
+        List<String> functions = new ArrayList<>(keys.size());
+        List<String> ids = new ArrayList<>(keys.size());
+        for (List<String> k : keys) {
+            functions.add(k.get(0));
+            ids.add(k.get(1));
         }
-        return out;
-    }
-
-    private void invocationRows(String statement, Map<String, ?> params, Map<String, InvocationRow> out) {
-        sql.query(statement, params, r -> {
+        sql.query("select_invocations_by_key", Map.of("tenant", tenant, "functions", functions,
+                "invocation_ids", ids, "from", TimeRange.ofNanos(fromNs), "to", TimeRange.ofNanos(toNs)), r -> {
             InvocationRow i = InvocationRow.map(r);
             out.put(i.key(), i);
             return null;
         });
+        return out;
     }
 
     /**
-     * The keys of the invocations {@code spans} belong to, as the writer keys them ({@link InvocationRow#key()}):
-     * {@code faas.invocation_id}, else the span id of a function's server or consumer span.
+     * The invocation keys trace_index holds for {@code traces}; traces without them ({@link TraceRange}) add none,
+     * and their callers take those from the spans they read.
      */
-    static Set<String> invocationKeys(List<SpanRow> spans) {
-        Set<String> keys = new HashSet<>();
+    static List<List<String>> indexedKeys(Collection<TraceRange> traces) {
+        List<List<String>> keys = new ArrayList<>();
+        for (TraceRange t : traces) {
+            if (t.invocationKeys() != null) {
+                keys.addAll(t.invocationKeys());
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The keys ([function, invocation id]) of the invocations {@code spans} belong to, as the writer keys them
+     * ({@link InvocationRow#key()}): {@code faas.invocation_id}, else the span id of a function's server or
+     * consumer span (a superset: a server span that is not an entry adds a key no row has).
+     */
+    static Set<List<String>> invocationKeys(List<SpanRow> spans) {
+        Set<List<String>> keys = new LinkedHashSet<>();
         for (SpanRow s : spans) {
             if (s.function().isEmpty()
                     || (s.invocationId().isEmpty() && !"server".equals(s.kind()) && !"consumer".equals(s.kind()))) {
                 continue;
             }
-            keys.add(s.function() + "/" + (s.invocationId().isEmpty() ? s.spanId() : s.invocationId()));
+            keys.add(List.of(s.function(), s.invocationId().isEmpty() ? s.spanId() : s.invocationId()));
         }
         return keys;
     }

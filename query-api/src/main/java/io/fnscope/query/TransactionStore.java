@@ -143,9 +143,18 @@ public final class TransactionStore {
         List<String> all = List.copyOf(known.keySet());
         long from = known.values().stream().mapToLong(TraceRange::startNs).min().orElseThrow();
         long to = known.values().stream().mapToLong(TraceRange::endNs).max().orElseThrow();
-        var invocationsF = traces.async(() -> traces.invocations(tenant, known.values(), from, to));
+        var invocationsF = traces.async(() -> traces.invocations(tenant, TraceStore.indexedKeys(known.values()),
+                from, to));
         List<SpanRow> rows = traces.transactionSpans(tenant, all, from, to, bounds.maxSpans());
-        return Optional.of(Transaction.build(id.hex(), rows, TraceStore.join(invocationsF), known, depthOf, missing.size(), cut, bounds));
+        Map<String, InvocationRow> invocations = TraceStore.join(invocationsF);
+        Set<String> unindexed = new HashSet<>();
+        known.values().stream().filter(t -> t.invocationKeys() == null).forEach(t -> unindexed.add(t.traceId()));
+        if (!unindexed.isEmpty()) { // their keys from their spans read: one more round trip, for such traces only
+            invocations.putAll(traces.invocations(tenant, TraceStore.invocationKeys(rows.stream()
+                    .filter(r -> unindexed.contains(r.traceId())).toList()), from, to));
+        }
+        return Optional.of(Transaction.build(id.hex(), rows, invocations, known, depthOf, missing.size(), cut,
+                bounds));
     }
 
     /** Most traces one search explores: the traces bound, with room for those the other bounds drop. */

@@ -146,6 +146,13 @@ class ITTraceApi {
         t.path("invocations").forEach(i -> invocations.add(i.path("invocationId").asText()));
         assertThat(invocations).containsExactlyInAnyOrder("inv-l1", consumer.spanId, "inv-l2");
         assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.000006");
+        // The search summary and the transaction take the same keys from the spans they read.
+        JsonNode hits = api.get("/api/v1/traces?" + RANGE + "&function=legacy-fn").json().path("traces");
+        assertThat(hits.size()).isEqualTo(1);
+        assertThat(hits.get(0).path("invocationCount").asInt()).isEqualTo(3);
+        assertThat(hits.get(0).path("costUsd").decimalValue()).isEqualByComparingTo("0.000006");
+        JsonNode transaction = api.get("/api/v1/transactions/" + trace).json();
+        assertThat(transaction.path("costUsd").decimalValue()).isEqualByComparingTo("0.000006");
     }
 
     @Test

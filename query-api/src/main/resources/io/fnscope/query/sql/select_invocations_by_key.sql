@@ -1,5 +1,6 @@
--- The invocation rows (function executions) of traces whose keys trace_index holds (select_trace_ranges.sql: the
--- keys come as two parallel arrays, function and invocation id), read by primary key without touching the spans.
+-- The invocation rows (function executions) with the given keys, as two parallel arrays (function, invocation id):
+-- those trace_index holds for the traces read (select_trace_ranges.sql), else those of the spans read. A primary-key
+-- read that does not touch the spans.
 -- Each row is folded from its halves (span half, platform-report half) with the column's own combinator, as
 -- 0110_invocations.sql prescribes. Cost: the report's exact cost when there is one, else the span half's estimate.
 -- Time bounds: the traces' range ({from}..{to}), widened by the longest Lambda run (15 min), since a report half

@@ -2,8 +2,8 @@
 -- rows of inserts not yet merged). Every read of a trace's spans starts here, so it opens only the hours the trace
 -- spans. A trace this tenant does not have returns no row: another tenant's trace id finds nothing. The trace's
 -- invocation keys (0123) let its invocation rows be read by key next; a trace with any row written before 0124
--- (invocations_indexed = 0) takes its keys from its spans instead (select_trace_invocations.sql), as do
--- traces with more keys than {max_keys} (a trace no view shows whole: its keys stay in the engine).
+-- (invocations_indexed = 0) takes the keys from the spans its reader reads instead, as does a trace with more keys
+-- than {max_keys} (no view shows that many of its spans: the keys of those shown are all it needs).
 SELECT lower(hex(trace_id)) AS trace,
        toUnixTimestamp64Nano(min(start_time)) AS start_ns,
        toUnixTimestamp64Nano(max(end_time)) AS end_ns,
