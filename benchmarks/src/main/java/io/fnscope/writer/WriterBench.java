@@ -211,7 +211,11 @@ public final class WriterBench {
         ch.close();
         cluster.close();
         broker.close();
-        deleteTree(dir);
+        if (Boolean.parseBoolean(o.getOrDefault("keep", "false"))) {
+            System.out.println("kept: " + dir + " (embedded ClickHouse in clickhouse/, database fnscope)");
+        } else {
+            deleteTree(dir);
+        }
     }
 
     static void bytesPerSpan(ClickHouse ch, long spans) {
