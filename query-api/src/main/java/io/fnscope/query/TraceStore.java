@@ -258,8 +258,12 @@ final class TraceStore {
     }
 
     /** A span of another trace linking to one of the given traces. */
+    /** A link into a trace; the linking span's name, service and function are null when the row does not hold them. */
     record IncomingLinkRow(String targetTrace, String targetSpan, String sourceTrace, String sourceSpan,
-                           long sourceStartNs) {
+                           long sourceStartNs, String sourceName, String sourceService, String sourceFunction) {
+        boolean described() {
+            return sourceName != null;
+        }
     }
 
     /** Spans of other traces linking into this one, starting within {@code windowNs} of its range. */
@@ -267,29 +271,39 @@ final class TraceStore {
         return sql.query("select_links_into_trace", Map.of("tenant", tenant, "trace_id", trace.traceId(),
                 "from", TimeRange.ofNanos(trace.startNs()), "to", TimeRange.ofNanos(trace.endNs()),
                 "window_ns", windowNs, "limit", limit),
-                r -> new IncomingLinkRow(r.getString("target_trace"), r.getString("target_span"),
-                        r.getString("source_trace"), r.getString("source_span"), r.getLong("source_start_ns")));
+                r -> {
+                    boolean described = r.getInt("described") == 1;
+                    return new IncomingLinkRow(r.getString("target_trace"), r.getString("target_span"),
+                            r.getString("source_trace"), r.getString("source_span"), r.getLong("source_start_ns"),
+                            described ? r.getString("source_name") : null,
+                            described ? r.getString("source_service") : null,
+                            described ? r.getString("source_function") : null);
+                });
     }
 
-    /** Adds the name, service and function of each linking span (one statement for all). */
+    /**
+     * The links with the name, service and function of each linking span: from the link rows, and for rows written
+     * before migration 0129 from the spans (one statement for all of those).
+     */
     private List<TraceView.IncomingLink> describe(String tenant, List<IncomingLinkRow> links) {
-        if (links.isEmpty()) {
-            return List.of();
-        }
-        List<String> traces = links.stream().map(IncomingLinkRow::sourceTrace).toList();
-        List<String> spanIds = links.stream().map(IncomingLinkRow::sourceSpan).toList();
-        long from = links.stream().mapToLong(IncomingLinkRow::sourceStartNs).min().orElseThrow();
-        long to = links.stream().mapToLong(IncomingLinkRow::sourceStartNs).max().orElseThrow();
+        List<IncomingLinkRow> undescribed = links.stream().filter(l -> !l.described()).toList();
         Map<String, String[]> names = new HashMap<>();
-        sql.query("select_spans_by_id", Map.of("tenant", tenant, "trace_ids", traces, "span_ids", spanIds,
-                "from", TimeRange.ofNanos(from), "to", TimeRange.ofNanos(to)), r -> {
-            names.put(r.getString("trace") + "/" + r.getString("span"),
-                    new String[]{r.getString("name"), r.getString("service"), r.getString("function")});
-            return null;
-        });
+        if (!undescribed.isEmpty()) {
+            List<String> traces = undescribed.stream().map(IncomingLinkRow::sourceTrace).toList();
+            List<String> spanIds = undescribed.stream().map(IncomingLinkRow::sourceSpan).toList();
+            long from = undescribed.stream().mapToLong(IncomingLinkRow::sourceStartNs).min().orElseThrow();
+            long to = undescribed.stream().mapToLong(IncomingLinkRow::sourceStartNs).max().orElseThrow();
+            sql.query("select_spans_by_id", Map.of("tenant", tenant, "trace_ids", traces, "span_ids", spanIds,
+                    "from", TimeRange.ofNanos(from), "to", TimeRange.ofNanos(to)), r -> {
+                names.put(r.getString("trace") + "/" + r.getString("span"),
+                        new String[]{r.getString("name"), r.getString("service"), r.getString("function")});
+                return null;
+            });
+        }
         List<TraceView.IncomingLink> out = new ArrayList<>();
         for (IncomingLinkRow l : links) {
-            String[] n = names.getOrDefault(l.sourceTrace() + "/" + l.sourceSpan(), new String[3]);
+            String[] n = l.described() ? new String[]{l.sourceName(), l.sourceService(), l.sourceFunction()}
+                    : names.getOrDefault(l.sourceTrace() + "/" + l.sourceSpan(), new String[3]);
             out.add(new TraceView.IncomingLink(l.targetSpan(), l.sourceTrace(), l.sourceSpan(), l.sourceStartNs(),
                     n[0], emptyToNull(n[1]), emptyToNull(n[2])));
         }

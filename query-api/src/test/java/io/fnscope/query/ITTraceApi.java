@@ -212,6 +212,32 @@ class ITTraceApi {
     }
 
     @Test
+    void aLinkNamesTheSpanThatLinksFromItsOwnRowOrElseFromTheSpans() {
+        String target = TestObjects.traceId();
+        Span sent = span(target).name("jobs send").kind("producer").at(T0, 5 * MS).service("api").function("api-fn");
+        Span named = span(TestObjects.traceId()).name("jobs process").kind("consumer").at(T0 + 10 * MS, 5 * MS)
+                .service("jobs").function("jobs-fn").link(sent);
+        Span legacy = span(TestObjects.traceId()).name("jobs audit").kind("consumer").at(T0 + 20 * MS, 5 * MS)
+                .service("audit").function("audit-fn").link(sent);
+        TestObjects.insertSpans(api.clickHouse, List.of(sent, named, legacy));
+        String db = api.clickHouse.database();
+        // The link row names its span (0128): the span itself is no longer needed.
+        api.clickHouse.execute("ALTER TABLE " + db + ".spans DELETE WHERE span_id = unhex({s:String})"
+                + " SETTINGS mutations_sync = 2", Map.of("s", named.spanId), io.fnscope.clickhouse.QueryOptions.NONE);
+        // A link row written before 0129 names nothing: its span is read from spans.
+        api.clickHouse.execute("ALTER TABLE " + db + ".span_links UPDATE name = '', service = '', function = '',"
+                + " described = 0 WHERE span_id = unhex({s:String}) SETTINGS mutations_sync = 2",
+                Map.of("s", legacy.spanId), io.fnscope.clickhouse.QueryOptions.NONE);
+
+        JsonNode in = api.get("/api/v1/traces/" + target).json().path("linksIn");
+        List<String> described = new ArrayList<>();
+        in.forEach(l -> described.add(l.path("spanId").asText() + " " + l.path("name").asText() + " "
+                + l.path("service").asText() + " " + l.path("function").asText()));
+        assertThat(described).containsExactlyInAnyOrder(named.spanId + " jobs process jobs jobs-fn",
+                legacy.spanId + " jobs audit audit audit-fn");
+    }
+
+    @Test
     void theLinkingTraceShowsWhereItsLinksPoint() {
         JsonNode t = api.get("/api/v1/traces/" + traceB).json();
         assertThat(t.path("linksOut").size()).isEqualTo(1);

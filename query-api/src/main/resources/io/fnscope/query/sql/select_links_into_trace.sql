@@ -1,10 +1,16 @@
 -- Spans of other traces linking into one trace (trace by id), starting within the transaction window before the
 -- trace's first span ({from}, from trace_index) or after its last ({to}). Links inside the trace are not incoming.
+-- Each names its linking span (0128), except rows written before 0129 (described = 0): their callers read those
+-- spans' names from spans (select_spans_by_id.sql).
 SELECT lower(hex(linked_trace_id)) AS target_trace,
        lower(hex(linked_span_id)) AS target_span,
        lower(hex(trace_id)) AS source_trace,
        lower(hex(span_id)) AS source_span,
-       toUnixTimestamp64Nano(start_time) AS source_start_ns
+       toUnixTimestamp64Nano(start_time) AS source_start_ns,
+       name AS source_name,
+       service AS source_service,
+       function AS source_function,
+       described
 FROM ${database}.span_links
 WHERE tenant = {tenant:String}
   AND linked_trace_id = toFixedString(unhex({trace_id:String}), 16)
