@@ -165,6 +165,10 @@ public final class WriterBench {
         System.out.printf(Locale.ROOT, "writer: flush-interval=%s max-batch-rows=%d max-batch-bytes=%d max-poll-records=%d insert-parallelism=%d%n",
                 settings.flushInterval(), settings.maxBatchRows(), settings.maxBatchBytes(), settings.maxPollRecords(),
                 settings.insertParallelism());
+        if (o.containsKey("spans-settings")) { // exploration: e.g. spans-settings=merge_selector_base=10
+            ch.execute("ALTER TABLE fnscope.spans MODIFY SETTING " + o.get("spans-settings").replace(';', ','));
+            System.out.println("spans: " + o.get("spans-settings"));
+        }
         if (Boolean.parseBoolean(o.getOrDefault("stop-merges", "false"))) {
             ch.execute("SYSTEM STOP MERGES");
             System.out.println("merges stopped (exploration only)");
@@ -195,6 +199,16 @@ public final class WriterBench {
         String loadAfter = loadAverage();
         writer.stop();
         writer.close();
+        // The merges an insert causes are part of what it costs: the CPU from the drain's start until no merge runs
+        // (a merge policy that merges less shows here, not in the drain time alone).
+        long settleStart = System.nanoTime();
+        while (ch.query("SELECT count() AS n FROM system.merges", r -> r.getLong("n")).getFirst() > 0
+                && System.nanoTime() - settleStart < Duration.ofMinutes(5).toNanos()) {
+            Thread.sleep(100);
+        }
+        double settleCpu = cpu.seconds();
+        System.out.printf(Locale.ROOT, "CPU until merges settle: %.1f core-seconds = %.1f us/span (merges ran %.1f s"
+                + " after the drain)%n", settleCpu, settleCpu * 1e6 / spans, (System.nanoTime() - settleStart) / 1e9);
         long stored = ch.query("SELECT count() AS n FROM fnscope.spans", r -> r.getLong("n")).getFirst();
         var insert = registry.get("fnscope.writer.insert.duration").tag("table", "spans").timer();
         var batch = registry.get("fnscope.writer.insert.rows").tag("table", "spans").summary();
@@ -363,8 +377,13 @@ public final class WriterBench {
     static final class CpuMeter {
         private final long cpuStart = processCpuNanos();
 
+        /** Process CPU seconds since this meter was made. */
+        double seconds() {
+            return (processCpuNanos() - cpuStart) / 1e9;
+        }
+
         String report(double seconds) {
-            double cores = (processCpuNanos() - cpuStart) / 1e9 / seconds;
+            double cores = seconds() / seconds;
             return String.format(Locale.ROOT, "process CPU %.2f cores of %d", cores, Runtime.getRuntime().availableProcessors());
         }
 
