@@ -10,9 +10,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the views on {@code spans} derive, row by row: the service-map edges of {@code edges_minute} (0114, as 0126
- * computes them) for every kind of edge and the precedence between them, and the {@code messages} rows (0107, as
- * 0127 computes them). Pins the semantics those rewrites had to keep.
+ * What the views on {@code spans} derive, row by row: the service-map edges of {@code edges_minute} (0114) for every
+ * kind of edge and the precedence between them, and the {@code messages} rows (0107, as 0126 computes them). Pins
+ * the semantics a rewrite of either view has to keep.
  */
 class ITSpanViews {
     private static ClickHouse ch;

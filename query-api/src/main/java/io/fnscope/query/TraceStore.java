@@ -283,7 +283,7 @@ final class TraceStore {
 
     /**
      * The links with the name, service and function of each linking span: from the link rows, and for rows written
-     * before migration 0129 from the spans (one statement for all of those).
+     * before migration 0128 from the spans (one statement for all of those).
      */
     private List<TraceView.IncomingLink> describe(String tenant, List<IncomingLinkRow> links) {
         List<IncomingLinkRow> undescribed = links.stream().filter(l -> !l.described()).toList();

@@ -221,10 +221,10 @@ class ITTraceApi {
                 .service("audit").function("audit-fn").link(sent);
         TestObjects.insertSpans(api.clickHouse, List.of(sent, named, legacy));
         String db = api.clickHouse.database();
-        // The link row names its span (0128): the span itself is no longer needed.
+        // The link row names its span (0127): the span itself is no longer needed.
         api.clickHouse.execute("ALTER TABLE " + db + ".spans DELETE WHERE span_id = unhex({s:String})"
                 + " SETTINGS mutations_sync = 2", Map.of("s", named.spanId), io.fnscope.clickhouse.QueryOptions.NONE);
-        // A link row written before 0129 names nothing: its span is read from spans.
+        // A link row written before 0128 names nothing: its span is read from spans.
         api.clickHouse.execute("ALTER TABLE " + db + ".span_links UPDATE name = '', service = '', function = '',"
                 + " described = 0 WHERE span_id = unhex({s:String}) SETTINGS mutations_sync = 2",
                 Map.of("s", legacy.spanId), io.fnscope.clickhouse.QueryOptions.NONE);
