@@ -1,6 +1,6 @@
 -- Spans of other traces linking into one trace (trace by id), starting within the transaction window before the
 -- trace's first span ({from}, from trace_index) or after its last ({to}). Links inside the trace are not incoming.
--- Each names its linking span (0128), except rows written before 0129 (described = 0): their callers read those
+-- Each names its linking span (0127), except rows written before 0128 (described = 0): their callers read those
 -- spans' names from spans (select_spans_by_id.sql).
 SELECT lower(hex(linked_trace_id)) AS target_trace,
        lower(hex(linked_span_id)) AS target_span,
