@@ -41,6 +41,11 @@ record InvocationRow(
         boolean hasReport) {
 
     String key() {
+        return key(function, invocationId);
+    }
+
+    /** The key of the row of {@code function}'s invocation {@code invocationId}. */
+    static String key(String function, String invocationId) {
         return function + "/" + invocationId;
     }
 

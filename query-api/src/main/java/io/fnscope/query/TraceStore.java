@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,7 +83,9 @@ final class TraceStore {
             return Optional.empty(); // indexed, but its spans expired first
         }
         if (truncated) {
-            invocations.keySet().retainAll(shownKeys.stream().map(k -> k.get(0) + "/" + k.get(1)).toList());
+            // only those of the spans shown
+            invocations.keySet().retainAll(shownKeys.stream().map(k -> InvocationRow.key(k.get(0), k.get(1)))
+                    .toList());
         }
         return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, incoming)));
     }
@@ -257,7 +258,6 @@ final class TraceStore {
         return keys;
     }
 
-    /** A span of another trace linking to one of the given traces. */
     /** A link into a trace; the linking span's name, service and function are null when the row does not hold them. */
     record IncomingLinkRow(String targetTrace, String targetSpan, String sourceTrace, String sourceSpan,
                            long sourceStartNs, String sourceName, String sourceService, String sourceFunction) {
