@@ -293,7 +293,8 @@ public final class WriterBench {
         p.put("fnscope.auth.keys[0].sha256", KeyHash.sha256Hex(key));
         o.forEach((k, v) -> {
             if (!k.equals("rate") && !k.equals("seconds") && !k.equals("warmup") && !k.equals("traces-per-record")) {
-                p.put("fnscope.writer." + k, v);
+                // A full key (fnscope.kafka.partitions=1) is passed as is, a short one is the writer's.
+                p.put(k.startsWith("fnscope.") ? k : "fnscope.writer." + k, v);
             }
         });
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p);
@@ -309,8 +310,14 @@ public final class WriterBench {
         });
 
         // Requests of perRecord invocations (~5 spans each), distinct bodies, generated ahead.
+        // The request rate comes from the mix's measured spans per request (~4.4 per invocation), so that rate=10000
+        // sends 10,000 spans/s and not the 8,800 a nominal 5 spans per invocation gave.
+        LambdaTraceMix sample = new LambdaTraceMix(7);
+        for (int i = 0; i < 200; i++) {
+            sample.record(perRecord, i);
+        }
+        int requestsPerSecond = Math.max(1, (int) Math.round(rate / (sample.spans / 200.0)));
         LambdaTraceMix mix = new LambdaTraceMix(7);
-        int requestsPerSecond = Math.max(1, (int) Math.round(rate / (perRecord * 5.0)));
         int total = requestsPerSecond * (seconds + warmup);
         long now = System.currentTimeMillis() * 1_000_000L;
         List<byte[]> bodies = new ArrayList<>(total);

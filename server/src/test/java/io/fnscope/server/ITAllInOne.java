@@ -19,6 +19,10 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.fnscope.pipeline.Signal;
+import io.fnscope.pipeline.kafka.KafkaCluster;
+import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -246,6 +250,20 @@ class ITAllInOne {
             assertThat(app.count("SELECT sum(invocations) FROM {db}.function_minute WHERE function = {f:String}", f)).isEqualTo(2);
             // Kafka's log survived too: the first request's records are still there, before the second's.
             assertThat(app.context().getBean(io.fnscope.pipeline.kafka.KafkaCluster.class).isEmbedded()).isTrue();
+        }
+    }
+
+    @Test
+    void theAllInOneCreatesOnePartitionPerTopicAndDistributedModeFour() throws Exception {
+        try (AllInOne app = new AllInOne(Map.of()).start();
+             Admin admin = app.context().getBean(KafkaCluster.class).newAdmin()) {
+            // Its single writer makes one insert per table per flush, whatever it would gain from more (none).
+            String traces = app.context().getBean(KafkaCluster.class).topics().of(Signal.TRACES);
+            assertThat(admin.describeTopics(List.of(traces)).allTopicNames().get().get(traces).partitions()).hasSize(1);
+        }
+        try (ApplicationContext distributed = ApplicationContext.builder().environments("distributed").build()) {
+            distributed.getEnvironment().start();
+            assertThat(distributed.getEnvironment().getProperty("fnscope.kafka.partitions", Integer.class)).contains(4);
         }
     }
 }
