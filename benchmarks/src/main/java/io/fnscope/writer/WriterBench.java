@@ -3,6 +3,7 @@ package io.fnscope.writer;
 import io.fnscope.clickhouse.ClickHouse;
 import io.fnscope.clickhouse.ClickHouseDefaults;
 import io.fnscope.clickhouse.Migrations;
+import io.fnscope.query.QuerySchema;
 import io.fnscope.clickhouse.RetentionSettings;
 import io.fnscope.clickhouse.TelemetrySchema;
 import io.fnscope.clickhouse.embedded.EmbeddedClickHouse;
@@ -55,8 +56,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * throughput [spans=2000000] [traces-per-record=10] [key=value...]
  *     preloads fnscope.traces of an embedded broker, then times the writer draining it into the embedded engine
- *     (decode, invocations and cost, inserts into spans + 4 materialized views, commits); then OPTIMIZE FINAL and
- *     bytes per span (compressed, over spans, trace_index, span_links, messages) with the biggest columns.
+ *     (decode, invocations and cost, inserts into spans and every view on it, the query API's included, commits);
+ *     then OPTIMIZE FINAL and bytes per span (compressed, over spans, trace_index, span_links, messages and the
+ *     query API's trace_edges) with the biggest columns. partitions=4 (the topic's; the all-in-one creates 1).
  * freshness [rate=10000] [seconds=30] [warmup=10] [traces-per-record=10]
  *     the all-in-one (collector + writer, embedded Kafka and ClickHouse) in this JVM; OTLP/HTTP requests at
  *     {@code rate} spans/s; for every record, the time from the collector accepting it to its rows being
@@ -130,7 +132,10 @@ public final class WriterBench {
         }
         EmbeddedClickHouse ch = EmbeddedClickHouse.open(dir.resolve("clickhouse"), EmbeddedClickHouse.defaultLibrary(),
                 4, ClickHouseDefaults.of("fnscope"));
-        new Migrations(ch, List.of(TelemetrySchema.migrations(RetentionSettings.defaults(), 10000))).apply();
+        // Both schemas, as every fnscope process applies them: the query API's views on spans (trace_edges,
+        // function_tags) are fed by the writer's inserts too.
+        new Migrations(ch, List.of(TelemetrySchema.migrations(RetentionSettings.defaults(), 10000),
+                QuerySchema.migrations(RetentionSettings.defaults(), 10000))).apply();
 
         // Preload (not timed).
         LambdaTraceMix mix = new LambdaTraceMix(42);
@@ -232,16 +237,20 @@ public final class WriterBench {
         }
     }
 
+    /** Every table a span's insert writes to that grows with the spans: the writer's and the query API's. */
+    static final List<String> SPAN_FED_TABLES = java.util.stream.Stream.concat(TelemetrySchema.SPAN_TABLES.stream(),
+            java.util.stream.Stream.of("trace_edges")).toList();
+
     static void bytesPerSpan(ClickHouse ch, long spans) {
         List<String> parts = new ArrayList<>();
         long unmerged = totalBytes(ch, parts);
-        for (String t : TelemetrySchema.SPAN_TABLES) {
+        for (String t : SPAN_FED_TABLES) {
             ch.execute("OPTIMIZE TABLE fnscope." + t + " FINAL");
         }
         parts.clear();
         long merged = totalBytes(ch, parts);
         System.out.printf(Locale.ROOT, "BYTES PER SPAN %.1f (compressed columns of %s after OPTIMIZE FINAL, %,d bytes for %,d spans; "
-                + "before merging %.1f)%n", (double) merged / spans, TelemetrySchema.SPAN_TABLES, merged, spans,
+                + "before merging %.1f)%n", (double) merged / spans, SPAN_FED_TABLES, merged, spans,
                 (double) unmerged / spans);
         parts.forEach(s -> System.out.println("  " + s));
         System.out.println("  spans columns, compressed bytes per span:");
@@ -254,7 +263,7 @@ public final class WriterBench {
 
     private static long totalBytes(ClickHouse ch, List<String> lines) {
         long total = 0;
-        for (String t : TelemetrySchema.SPAN_TABLES) {
+        for (String t : SPAN_FED_TABLES) {
             var row = ch.query("SELECT sum(data_compressed_bytes) AS c, sum(data_uncompressed_bytes) AS u, sum(rows) AS r, "
                             + "count() AS parts, sum(secondary_indices_compressed_bytes) AS idx, sum(primary_key_bytes_in_memory) AS pk "
                             + "FROM system.parts WHERE database = 'fnscope' AND table = {t:String} AND active",

@@ -16,7 +16,7 @@ import java.util.Map;
  * and no span written anywhere is missing from the index.
  */
 @Factory
-class QuerySchema {
+public class QuerySchema {
     static final String LOCATION = "io/fnscope/query/schema";
 
     @Singleton
@@ -25,7 +25,8 @@ class QuerySchema {
         return migrations(retention, deduplicationWindow);
     }
 
-    static MigrationSet migrations(RetentionSettings retention, int deduplicationWindow) {
+    /** The query API's migrations, also applied by the writer benchmark so that its inserts feed every view. */
+    public static MigrationSet migrations(RetentionSettings retention, int deduplicationWindow) {
         return MigrationSet.of("query API index", LOCATION,
                 Map.of("spans_ttl_days", Integer.toString(retention.spansDays()),
                         "rollups_ttl_days", Integer.toString(retention.rollupsDays()),
