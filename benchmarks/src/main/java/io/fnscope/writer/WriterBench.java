@@ -58,7 +58,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     preloads fnscope.traces of an embedded broker, then times the writer draining it into the embedded engine
  *     (decode, invocations and cost, inserts into spans and every view on it, the query API's included, commits);
  *     then OPTIMIZE FINAL and bytes per span (compressed, over spans, trace_index, span_links, messages and the
- *     query API's trace_edges) with the biggest columns. partitions=4 (the topic's; the all-in-one creates 1).
+ *     query API's trace_edges) with the biggest columns. partitions=1 (the topic's, as the all-in-one's).
  * freshness [rate=10000] [seconds=30] [warmup=10] [traces-per-record=10]
  *     the all-in-one (collector + writer, embedded Kafka and ClickHouse) in this JVM; OTLP/HTTP requests at
  *     {@code rate} spans/s; for every record, the time from the collector accepting it to its rows being
@@ -122,7 +122,8 @@ public final class WriterBench {
     static void throughput(Map<String, String> o) throws Exception {
         long target = Long.parseLong(o.getOrDefault("spans", "2000000"));
         int perRecord = Integer.parseInt(o.getOrDefault("traces-per-record", "10"));
-        int partitions = Integer.parseInt(o.getOrDefault("partitions", "4"));
+        // One, as the all-in-one creates and as each of 4 distributed writers on 4 partitions has.
+        int partitions = Integer.parseInt(o.getOrDefault("partitions", "1"));
         Path dir = Files.createTempDirectory("fnscope-writer-bench");
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), "127.0.0.1", 0, 0, Map.of()).start();
         KafkaCluster cluster = new KafkaCluster(new KafkaSettings(broker.bootstrapServers(), "fnscope.", partitions, (short) 1,
