@@ -17,14 +17,13 @@ import java.util.Set;
  * Finds the business transaction a trace belongs to: from that trace, breadth first, every trace connected to the
  * ones found so far through span links (both directions: what their spans link to, and what links into them) or a
  * message id that a messaging span of each carries. The search reads only the query API's small
- * {@code trace_edges} index ({@code select_edges_of_nodes.sql}), the {@code messages} index for message nodes
- * ({@code select_message_peers.sql}) and trace_index (ranges and span counts of the traces found); the big spans
- * table is read once at the end, for all the transaction's traces together with their invocation rows. A hop that a parent context carries stays inside one trace and needs no search.
+ * {@code trace_edges} index ({@code select_edges_of_nodes.sql}) and trace_index (ranges and span counts of the
+ * traces found); the big spans table is read once at the end, for all the transaction's traces together with their
+ * invocation rows. A hop that a parent context carries stays inside one trace and needs no search.
  * {@link Transaction} then builds the DAG from the spans.
  *
  * <p>The index is a graph of trace nodes and message nodes ({@code m:<message id>}): a trace's edges lead to the
- * traces it links with and to its messages (trace_edges), a message's edges to every trace that produced or
- * consumed it (`messages`, by primary key: trace_edges keeps no message -> trace rows since 0211). The
+ * traces it links with and to its messages, a message's edges to every trace that produced or consumed it. The
  * search first explores that graph ({@link TraceGraph#explore}): each round trip reads only the edges of the nodes
  * found in the round before, a primary-key lookup with the node ids as a literal set (~3 ms on 10M spans; the
  * earlier search took ~11 ms per hop for a lookup that also followed message nodes in a subquery, plus a range read
@@ -163,40 +162,11 @@ public final class TransactionStore {
         return 4 * bounds.maxTraces();
     }
 
-    /**
-     * The peers of each of {@code nodes}: of a trace, in trace_edges (the traces it links with, its message nodes);
-     * of a message node, the traces in `messages` that carry the message. A round with both kinds reads both
-     * tables at once.
-     */
+    /** The peers of each of {@code nodes} (trace ids and message nodes) in trace_edges. */
     private Map<String, Set<String>> edges(String tenant, List<String> nodes, long from, long to) {
-        List<String> traceNodes = new ArrayList<>();
-        List<String> messageIds = new ArrayList<>();
-        for (String n : nodes) {
-            if (TraceGraph.isMessage(n)) {
-                messageIds.add(n.substring(TraceGraph.MESSAGE_NODE.length()));
-            } else {
-                traceNodes.add(n);
-            }
-        }
-        Map<String, Object> window = Map.of("tenant", tenant, "from", TimeRange.ofNanos(from), "to",
-                TimeRange.ofNanos(to), "limit", MAX_EDGES);
-        var messagePeers = messageIds.isEmpty() ? null
-                : traces.async(() -> peers("select_message_peers", window, "messages", messageIds));
-        Map<String, Set<String>> out = traceNodes.isEmpty() ? new HashMap<>()
-                : peers("select_edges_of_nodes", window, "nodes", traceNodes);
-        if (messagePeers != null) {
-            TraceStore.join(messagePeers).forEach((node, peers) ->
-                    out.computeIfAbsent(node, k -> new HashSet<>()).addAll(peers));
-        }
-        return out;
-    }
-
-    private Map<String, Set<String>> peers(String statement, Map<String, Object> window, String param,
-                                           List<String> ids) {
-        Map<String, Object> params = new HashMap<>(window);
-        params.put(param, ids);
         Map<String, Set<String>> out = new HashMap<>();
-        sql.query(statement, params, r -> {
+        sql.query("select_edges_of_nodes", Map.of("tenant", tenant, "nodes", nodes, "from", TimeRange.ofNanos(from),
+                "to", TimeRange.ofNanos(to), "limit", MAX_EDGES), r -> {
             String node = r.getString("node");
             String peer = r.getString("peer");
             if (!peer.equals(node)) {

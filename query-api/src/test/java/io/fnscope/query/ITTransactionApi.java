@@ -57,18 +57,6 @@ class ITTransactionApi {
     }
 
     @Test
-    void aMessageLeadsBackToItsTracesThroughTheMessagesIndexNotTraceEdges() {
-        // Since 0211 trace_edges holds a messaging span's trace -> message row only, so T4 reaches T3 (and through
-        // T3's links T1 and T2) only if the way back from its message evt-1 to T3 comes from `messages`.
-        String db = api.clickHouse.database();
-        List<String> kinds = api.clickHouse.query("SELECT concat(if(startsWith(node, 'm:'), 'message', 'trace'), ' -> ', "
-                        + "if(startsWith(peer, 'm:'), 'message', 'trace')) AS k FROM " + db + ".trace_edges "
-                        + "WHERE tenant = 'acme' GROUP BY k ORDER BY k", Map.of(), r -> r.getString("k"));
-        assertThat(kinds).containsExactly("trace -> message", "trace -> trace");
-        assertThat(api.get("/api/v1/transactions/" + s.t4).json().path("traces")).hasSize(4);
-    }
-
-    @Test
     void hopsOfEveryKindWithTheirWaitTimes() {
         JsonNode t = api.get("/api/v1/transactions/" + s.t1).json();
         List<String> hops = new ArrayList<>();

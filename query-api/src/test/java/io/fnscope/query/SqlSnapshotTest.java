@@ -34,7 +34,7 @@ class SqlSnapshotTest {
         try (Stream<Path> files = Files.list(SQL)) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().forEach(names::add);
         }
-        assertThat(names).hasSize(17);
+        assertThat(names).hasSize(16);
         for (String file : names) {
             String name = file.substring(0, file.length() - 4);
             String sql = QuerySql.render(name, "fnscope");

@@ -1,5 +1,5 @@
--- The edges of the given trace nodes in trace_edges (0201_trace_edges.sql): the traces each links with (both ways)
--- and its message nodes. A message node's traces come from `messages` (select_message_peers.sql, 0211). A
+-- The edges of the given nodes in trace_edges (0201_trace_edges.sql): for a trace, the traces it links with (both
+-- ways) and its message nodes; for a message node, every trace that produced or consumed that message. A
 -- primary-key lookup with the ids as a literal set (a subquery costs a second pipeline: ~3 ms against ~6 ms on 10M
 -- spans); edges are taken within {from}..{to}.
 SELECT node,
