@@ -1,33 +1,41 @@
 package io.fnscope.query.alerts.channel;
 
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -47,10 +55,14 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>Secrets.</b> The URL (for chat services the credential itself) and the signing secret never reach a log line,
  * an attempt's error or an exception message: errors name the target by {@link Channel#maskedUrl()}, and every
- * error text is scrubbed of the URL, its path, its query and the secret before it leaves, since the JDK's own
- * messages or a receiver's response body may quote them.
+ * error text is scrubbed of the URL, its path, its query and the secret before it leaves, since the HTTP client's
+ * own messages or a receiver's response body may quote them.
  *
- * <p>The policy is checked before every attempt, not only when the channel was saved: DNS answers change.
+ * <p>The policy is checked before every attempt, not only when the channel was saved: DNS answers change. And the
+ * HTTP client (Apache HttpClient 5, which unlike the JDK's takes a resolver) resolves through
+ * {@link OutboundPolicy#connectable}: the addresses it connects to are the ones checked, so a name that answers a
+ * public address to the check and an internal one to the connect (DNS rebinding) is refused at the connect.
+ * Pooled connections live at most a minute, so a changed answer is checked again soon after.
  */
 public final class Delivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -69,7 +81,7 @@ public final class Delivery implements AutoCloseable {
     private final Clock clock;
     private final DoubleSupplier jitter;
     private final ExecutorService executor;
-    private final HttpClient client;
+    private final CloseableHttpClient client;
 
     /** Delivery with the system resolver, the system clock and random jitter. */
     public Delivery(DeliverySettings settings, DeliveryLog log) {
@@ -92,12 +104,40 @@ public final class Delivery implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.jitter = Objects.requireNonNull(jitter, "jitter");
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fnscope-delivery-", 0).factory());
-        // HTTP/1.1: one short POST per attempt; no h2c upgrade dance on allow-listed plain-http receivers.
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(executor)
+        Timeout timeout = Timeout.of(settings.timeout());
+        DnsResolver checkedResolver = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                return policy.connectable(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host; // never used for connecting; no reverse lookups
+            }
+        };
+        // HTTP/1.1 (the classic client), one short POST per attempt. No redirects, retries, cookies or compression:
+        // each attempt is exactly one request that this class accounts for.
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(checkedResolver)
+                        .setMaxConnTotal(100)
+                        .setMaxConnPerRoute(20)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(timeout)
+                                .setSocketTimeout(timeout)
+                                .setTimeToLive(TimeValue.ofMinutes(1))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(timeout)
+                        .setResponseTimeout(timeout)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .setUserAgent("fnscope-alerts")
                 .build();
     }
 
@@ -125,7 +165,7 @@ public final class Delivery implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        client.shutdownNow();
+        client.close(CloseMode.IMMEDIATE);
     }
 
     private DeliveryResult deliver(Channel channel, Notification n, String deliveryId) {
@@ -157,6 +197,10 @@ public final class Delivery implements AutoCloseable {
             if (exchange.status() >= 200 && exchange.status() < 300) {
                 return finish(channel, n, deliveryId, attempt, started, t0, exchange.status(),
                         DeliveryAttempt.Outcome.DELIVERED, null);
+            }
+            if (exchange.refused()) { // the policy, at the connect: the name now answers an internal address
+                return finish(channel, n, deliveryId, attempt, started, t0, 0,
+                        DeliveryAttempt.Outcome.REFUSED_BY_POLICY, scrub(exchange.error(), channel));
             }
             String error = scrub(exchange.error(), channel);
             if (!exchange.retryable() || attempt >= settings.maxAttempts()) {
@@ -194,70 +238,87 @@ public final class Delivery implements AutoCloseable {
     }
 
     private Exchange post(Channel channel, byte[] body, String deliveryId) {
-        HttpRequest request;
+        HttpPost request;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(channel.url()))
-                    .timeout(settings.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "fnscope-alerts")
-                    .header(DELIVERY_HEADER, deliveryId)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (channel.kind() == ChannelKind.WEBHOOK && channel.secret() != null) {
-                b.header(WebhookSignature.HEADER, WebhookSignature.sign(channel.secret(), body));
-                b.header(WebhookSignature.TIMESTAMPED_HEADER,
-                        WebhookSignature.signTimestamped(channel.secret(), clock.instant().getEpochSecond(), body));
-            }
-            request = b.build();
+            request = new HttpPost(URI.create(channel.url()));
         } catch (IllegalArgumentException e) {
             return Exchange.fail(0, "the channel URL cannot be posted to (" + e.getClass().getSimpleName() + ")");
         }
+        request.setHeader(DELIVERY_HEADER, deliveryId);
+        if (channel.kind() == ChannelKind.WEBHOOK && channel.secret() != null) {
+            request.setHeader(WebhookSignature.HEADER, WebhookSignature.sign(channel.secret(), body));
+            request.setHeader(WebhookSignature.TIMESTAMPED_HEADER,
+                    WebhookSignature.signTimestamped(channel.secret(), clock.instant().getEpochSecond(), body));
+        }
+        request.setEntity(new ByteArrayEntity(body, ContentType.create("application/json")));
         long timeoutMs = settings.timeout().toMillis();
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, Delivery::cappedBody);
-        HttpResponse<byte[]> response;
-        try {
-            // The request timeout covers the wait for response headers; this also bounds reading the body.
-            response = future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return Exchange.retry(0, "timed out after " + timeoutMs + " ms waiting for " + channel.maskedUrl(), null);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return Exchange.fail(0, "interrupted (fnscope shutting down)");
-        } catch (ExecutionException | CancellationException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof HttpTimeoutException) {
-                return Exchange.retry(0, "timed out after " + timeoutMs + " ms waiting for " + channel.maskedUrl(),
-                        null);
+        String timedOut = "timed out after " + timeoutMs + " ms waiting for " + channel.maskedUrl();
+        // The client's timeouts bound each step (connect, each read); this bounds the whole exchange, so a receiver
+        // dripping its answer byte by byte cannot hold an attempt longer than the timeout either.
+        AtomicBoolean late = new AtomicBoolean();
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
+            late.set(true);
+            request.cancel();
+        }, CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS));
+        try (ClassicHttpResponse response = client.executeOpen(null, request, null)) {
+            int status = response.getCode();
+            byte[] head = firstBytes(response.getEntity());
+            if (status >= 200 && status < 300) {
+                return new Exchange(status, null, false, null, false);
             }
-            if (cause instanceof IOException) {
-                return Exchange.retry(0, describe(cause) + " from " + channel.maskedUrl(), null);
+            String text = "HTTP " + status + " from " + channel.maskedUrl();
+            if (status >= 300 && status < 400) {
+                return Exchange.fail(status, text + ": redirects are not followed; configure the final URL");
             }
-            return Exchange.fail(0, describe(cause) + " from " + channel.maskedUrl());
+            // One line: a receiver's newlines and control characters must not forge log lines.
+            String bodyText = new String(head, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}+", " ").strip();
+            if (!bodyText.isEmpty()) {
+                text += ": " + bodyText;
+            }
+            if (status == 429 || status >= 500) {
+                return Exchange.retry(status, text, retryAfter(response));
+            }
+            return Exchange.fail(status, text);
+        } catch (OutboundPolicy.RefusedAddressException e) {
+            return Exchange.refusedAtConnect(e.getMessage());
+        } catch (SocketTimeoutException e) { // ConnectTimeoutException included
+            return Exchange.retry(0, timedOut, null);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Exchange.fail(0, "interrupted (fnscope shutting down)");
+            }
+            if (late.get()) {
+                return Exchange.retry(0, timedOut, null);
+            }
+            if (e instanceof UnknownHostException) {
+                return Exchange.retry(0, e.getMessage() == null ? "host does not resolve" : e.getMessage(), null);
+            }
+            if (e instanceof java.net.ConnectException c) { // the client's text repeats the address; keep the why
+                String m = c.getMessage() == null ? "" : c.getMessage();
+                int why = m.lastIndexOf("failed: ");
+                return Exchange.retry(0, "ConnectException: " + (why < 0 ? m : m.substring(why + 8)) + " from "
+                        + channel.maskedUrl(), null);
+            }
+            return Exchange.retry(0, describe(e) + " from " + channel.maskedUrl(), null);
+        } finally {
+            deadline.cancel(false);
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return new Exchange(status, null, false, null);
-        }
-        String text = "HTTP " + status + " from " + channel.maskedUrl();
-        if (status >= 300 && status < 400) {
-            return Exchange.fail(status, text + ": redirects are not followed; configure the final URL");
-        }
-        // One line: a receiver's newlines and control characters must not forge log lines.
-        String bodyText = new String(response.body(), StandardCharsets.UTF_8)
-                .replaceAll("\\p{Cntrl}+", " ").strip();
-        if (!bodyText.isEmpty()) {
-            text += ": " + bodyText;
-        }
-        if (status == 429 || status >= 500) {
-            return Exchange.retry(status, text, retryAfter(response));
-        }
-        return Exchange.fail(status, text);
     }
 
-    private static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(String::strip).filter(v -> v.matches("\\d{1,9}"))
-                .map(v -> Duration.ofSeconds(Long.parseLong(v))).orElse(null);
+    /** The first {@link #ERROR_BODY_BYTES} of a body, not reading further: a receiver cannot flood us. */
+    private static byte[] firstBytes(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        try (InputStream in = entity.getContent()) {
+            return in == null ? new byte[0] : in.readNBytes(ERROR_BODY_BYTES);
+        }
+    }
+
+    private static Duration retryAfter(ClassicHttpResponse response) {
+        Header h = response.getFirstHeader("Retry-After");
+        String v = h == null || h.getValue() == null ? "" : h.getValue().strip();
+        return v.matches("\\d{1,9}") ? Duration.ofSeconds(Long.parseLong(v)) : null;
     }
 
     private static String describe(Throwable t) {
@@ -267,7 +328,8 @@ public final class Delivery implements AutoCloseable {
 
     /**
      * Removes every form the secrets may take from a text: the URL, its path and query (raw and decoded), and the
-     * signing secret. Defence in depth: no message built here contains them, but JDK and receiver texts might.
+     * signing secret. Defence in depth: no message built here contains them, but the HTTP client's and a
+     * receiver's texts might.
      */
     static String scrub(String text, Channel channel) {
         if (text == null) {
@@ -307,64 +369,18 @@ public final class Delivery implements AutoCloseable {
         }
     }
 
-    /** Keeps the first {@link #ERROR_BODY_BYTES} of a body and stops reading there: a receiver cannot flood us. */
-    private static HttpResponse.BodySubscriber<byte[]> cappedBody(HttpResponse.ResponseInfo info) {
-        return new CappedBody(ERROR_BODY_BYTES);
-    }
-
     /** One attempt's result, before it is turned into an outcome. */
-    private record Exchange(int status, String error, boolean retryable, Duration retryAfter) {
+    private record Exchange(int status, String error, boolean retryable, Duration retryAfter, boolean refused) {
         static Exchange retry(int status, String error, Duration retryAfter) {
-            return new Exchange(status, error, true, retryAfter);
+            return new Exchange(status, error, true, retryAfter, false);
         }
 
         static Exchange fail(int status, String error) {
-            return new Exchange(status, error, false, null);
-        }
-    }
-
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final byte[] buffer;
-        private int size;
-        private Flow.Subscription subscription;
-
-        CappedBody(int cap) {
-            this.buffer = new byte[cap];
+            return new Exchange(status, error, false, null, false);
         }
 
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                int n = Math.min(item.remaining(), buffer.length - size);
-                item.get(buffer, size, n);
-                size += n;
-            }
-            if (size == buffer.length && !result.isDone()) {
-                result.complete(java.util.Arrays.copyOf(buffer, size));
-                subscription.cancel();
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(java.util.Arrays.copyOf(buffer, size));
+        static Exchange refusedAtConnect(String reason) {
+            return new Exchange(0, reason, false, null, true);
         }
     }
 }

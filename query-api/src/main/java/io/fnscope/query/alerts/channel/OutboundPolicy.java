@@ -35,9 +35,9 @@ import java.util.regex.Pattern;
  *
  * <p>The reason of a decision names the host and the offending address, never the URL's path or query: for Slack,
  * Teams and Google Chat those are the credential. The check runs when a channel is saved and again before each
- * attempt to send. What it cannot stop: the HTTP client resolves the name again when it connects, so a name whose
- * answer changes between the check and the connect (DNS rebinding) slips through; closing that needs the client to
- * connect to the checked address.
+ * attempt to send; and when the delivery's HTTP client connects, its resolver is {@link #connectable}, which checks
+ * the addresses it hands over for that very connection. So a name whose answer changes between the check and the
+ * connect (DNS rebinding) is refused at the connect.
  */
 public final class OutboundPolicy {
 
@@ -156,6 +156,40 @@ public final class OutboundPolicy {
             }
         }
         return new Decision(Verdict.ALLOWED, "host " + host + " allowed");
+    }
+
+    /** A host refused at connect time: the reason names the host and the address. */
+    public static final class RefusedAddressException extends UnknownHostException {
+        public RefusedAddressException(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * The addresses a connection to {@code host} may use, resolved once and each checked as {@link #check} does:
+     * what the delivery's HTTP client connects to, so the addresses checked are the addresses used.
+     *
+     * @throws RefusedAddressException when an address is internal and neither host nor address is allow-listed
+     * @throws UnknownHostException    when the host does not resolve
+     */
+    public InetAddress[] connectable(String rawHost) throws UnknownHostException {
+        String host = stripDot(unbracket(rawHost.toLowerCase(Locale.ROOT)));
+        InetAddress[] addresses = isLiteral(host) ? new InetAddress[]{InetAddress.getByName(host)}
+                : resolver.resolve(host);
+        if (addresses == null || addresses.length == 0) {
+            throw new UnknownHostException("host " + host + " does not resolve");
+        }
+        if (!hostAllowed(host)) {
+            for (InetAddress a : addresses) {
+                String blocked = blocked(a);
+                if (blocked != null && !addressAllowed(a)) {
+                    throw new RefusedAddressException("host " + host + " resolved to " + a.getHostAddress()
+                            + " when connecting, a " + blocked + " address (it resolved to an allowed one when "
+                            + "checked); add the host or the address to the outbound allow-list if this is intended");
+                }
+            }
+        }
+        return addresses;
     }
 
     private static Decision refused(String reason) {

@@ -185,6 +185,52 @@ class DeliveryTest {
         assertThat(webhook.requests).isEmpty();
     }
 
+    /** A delivery whose policy resolves through {@code dns} (a name the system resolver does not know). */
+    private Delivery delivery(DeliverySettings settings, OutboundPolicy.Resolver dns) {
+        Delivery d = new Delivery(settings, new OutboundPolicy(settings.allow(), dns), attempts::add,
+                java.time.Clock.systemUTC(), Delivery.NO_JITTER);
+        closing.add(d);
+        return d;
+    }
+
+    @Test
+    void theClientConnectsToTheAddressesThePolicyResolvedAndChecked() throws Exception {
+        Receiver webhook = receiver(n -> Receiver.Reply.status(200));
+        String url = webhook.url().replace("127.0.0.1", "hooks.fnscope.test");
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        OutboundPolicy.Resolver dns = host -> {
+            lookups.incrementAndGet();
+            return new java.net.InetAddress[]{java.net.InetAddress.getByName("127.0.0.1")};
+        };
+
+        // Only the policy's resolver knows this name: delivered means the HTTP client resolved through the policy.
+        DeliveryResult r = await(delivery(FAST, dns).send(channel(ChannelKind.WEBHOOK, url, SECRET), firing()));
+
+        assertThat(r.outcome()).as(r.error()).isEqualTo(DELIVERED);
+        assertThat(webhook.requests).hasSize(1);
+        assertThat(lookups.get()).isEqualTo(2); // the check before the attempt, then the connect
+    }
+
+    @Test
+    void aNameThatAnswersAnInternalAddressAtTheConnectIsRefusedThere() throws Exception {
+        // DNS rebinding: a public address for the check, then loopback (where the receiver listens) for the connect.
+        Receiver internal = receiver(n -> Receiver.Reply.status(200));
+        String url = internal.url().replace("127.0.0.1", "rebind.fnscope.test");
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        OutboundPolicy.Resolver dns = host -> new java.net.InetAddress[]{java.net.InetAddress.getByName(
+                lookups.getAndIncrement() == 0 ? "93.184.216.34" : "127.0.0.1")};
+        // Plain http is allowed to the public address only, so the check passes; loopback is not allow-listed.
+        DeliverySettings settings = FAST.withAllow(List.of("93.184.216.34"));
+
+        DeliveryResult r = await(delivery(settings, dns).send(channel(ChannelKind.WEBHOOK, url, SECRET), firing()));
+
+        assertThat(r.outcome()).isEqualTo(REFUSED_BY_POLICY);
+        assertThat(r.error()).startsWith("host rebind.fnscope.test resolved to 127.0.0.1 when connecting, a loopback "
+                + "address");
+        assertThat(outcomes()).containsExactly(REFUSED_BY_POLICY);
+        assertThat(internal.requests).isEmpty();
+    }
+
     @Test
     void errorsNeverCarryTheUrlPathQueryOrSecret() throws Exception {
         // A receiver that echoes the request line and its signature back into its error body.
