@@ -181,7 +181,8 @@ public final class WriterBench {
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         WriterMetrics metrics = new WriterMetrics(registry);
-        Writer writer = WriterFactory.build(cluster, ch, new InvocationPricer(PricingCatalog.load(null)), settings, metrics,
+        Writer writer = WriterFactory.build(cluster, ch, new InvocationPricer(PricingCatalog.load(null)),
+                WriterFactory.fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
                 Clock.systemUTC());
         writer.subscribe();
         String load = loadAverage();

@@ -56,8 +56,21 @@ class WriterFactory {
         if (!changed.isEmpty()) {
             LOG.info("Retention applied to {}", changed);
         }
-        Writer writer = build(cluster, clickHouse, pricer, settings, metrics, Clock.systemUTC());
+        Writer writer = build(cluster, clickHouse, pricer, fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
+                Clock.systemUTC());
         return new WriterRunner(writer, settings.shutdownTimeout()).start();
+    }
+
+    /** {@code settings} fitted to the heap, saying so when {@code max-batch-bytes} had to be lowered. */
+    static WriterSettings fitted(WriterSettings settings, long maxHeap) {
+        WriterSettings fitted = settings.fittedToHeap(maxHeap);
+        if (fitted.maxBatchBytes() < settings.maxBatchBytes()) {
+            LOG.warn("fnscope.writer.max-batch-bytes lowered from {} to {} bytes: under load the writer holds about {}x "
+                            + "this in heap, and the JVM's max heap is {} bytes (raise it, e.g. FNSCOPE_HEAP, to keep the "
+                            + "configured value)", settings.maxBatchBytes(), fitted.maxBatchBytes(),
+                    WriterSettings.HEAP_PER_BATCH_BYTE, maxHeap);
+        }
+        return fitted;
     }
 
     /** A writer on the cluster's topics, not yet subscribed. Tests and benchmarks build theirs here too. */
