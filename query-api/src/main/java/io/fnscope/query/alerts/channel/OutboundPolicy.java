@@ -132,11 +132,8 @@ public final class OutboundPolicy {
 
         InetAddress[] addresses;
         try {
-            addresses = isLiteral(host) ? new InetAddress[]{InetAddress.getByName(host)} : resolver.resolve(host);
+            addresses = resolve(host);
         } catch (UnknownHostException e) {
-            return new Decision(Verdict.UNRESOLVED, "host " + host + " does not resolve");
-        }
-        if (addresses == null || addresses.length == 0) {
             return new Decision(Verdict.UNRESOLVED, "host " + host + " does not resolve");
         }
 
@@ -146,14 +143,10 @@ public final class OutboundPolicy {
             return refused("plain http to " + host + " is not allowed; use https, or add the host to the outbound "
                     + "allow-list");
         }
-        if (!hostListed) {
-            for (InetAddress a : addresses) {
-                String blocked = blocked(a);
-                if (blocked != null && !addressAllowed(a)) {
-                    return refused("host " + host + " resolves to " + a.getHostAddress() + ", a " + blocked
-                            + " address; add the host or the address to the outbound allow-list if this is intended");
-                }
-            }
+        InetAddress internal = firstRefused(host, addresses);
+        if (internal != null) {
+            return refused("host " + host + " resolves to " + internal.getHostAddress() + ", a " + blocked(internal)
+                    + " address; add the host or the address to the outbound allow-list if this is intended");
         }
         return new Decision(Verdict.ALLOWED, "host " + host + " allowed");
     }
@@ -174,22 +167,37 @@ public final class OutboundPolicy {
      */
     public InetAddress[] connectable(String rawHost) throws UnknownHostException {
         String host = stripDot(unbracket(rawHost.toLowerCase(Locale.ROOT)));
+        InetAddress[] addresses = resolve(host);
+        InetAddress internal = firstRefused(host, addresses);
+        if (internal != null) {
+            throw new RefusedAddressException("host " + host + " resolved to " + internal.getHostAddress()
+                    + " when connecting, a " + blocked(internal) + " address (it resolved to an allowed one when "
+                    + "checked); add the host or the address to the outbound allow-list if this is intended");
+        }
+        return addresses;
+    }
+
+    /** Every address of {@code host}; a literal is parsed, never looked up. */
+    private InetAddress[] resolve(String host) throws UnknownHostException {
         InetAddress[] addresses = isLiteral(host) ? new InetAddress[]{InetAddress.getByName(host)}
                 : resolver.resolve(host);
         if (addresses == null || addresses.length == 0) {
             throw new UnknownHostException("host " + host + " does not resolve");
         }
-        if (!hostAllowed(host)) {
-            for (InetAddress a : addresses) {
-                String blocked = blocked(a);
-                if (blocked != null && !addressAllowed(a)) {
-                    throw new RefusedAddressException("host " + host + " resolved to " + a.getHostAddress()
-                            + " when connecting, a " + blocked + " address (it resolved to an allowed one when "
-                            + "checked); add the host or the address to the outbound allow-list if this is intended");
-                }
+        return addresses;
+    }
+
+    /** The first of {@code addresses} that is internal and not allow-listed (none when the host is), else null. */
+    private InetAddress firstRefused(String host, InetAddress[] addresses) {
+        if (hostAllowed(host)) {
+            return null;
+        }
+        for (InetAddress a : addresses) {
+            if (blocked(a) != null && !addressAllowed(a)) {
+                return a;
             }
         }
-        return addresses;
+        return null;
     }
 
     private static Decision refused(String reason) {
