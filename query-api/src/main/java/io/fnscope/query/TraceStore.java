@@ -85,7 +85,7 @@ final class TraceStore {
         if (truncated) {
             // only those of the spans shown
             invocations.keySet().retainAll(shownKeys.stream().map(k -> InvocationRow.key(k.get(0), k.get(1)))
-                    .toList());
+                    .collect(java.util.stream.Collectors.toSet()));
         }
         return Optional.of(TraceView.of(id.hex(), spans, truncated, invocations, describe(tenant, incoming)));
     }

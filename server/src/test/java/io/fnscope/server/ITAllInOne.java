@@ -1,5 +1,8 @@
 package io.fnscope.server;
 
+import io.fnscope.pipeline.Signal;
+import io.fnscope.pipeline.kafka.KafkaCluster;
+import io.micronaut.context.ApplicationContext;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
@@ -19,9 +22,6 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.fnscope.pipeline.Signal;
-import io.fnscope.pipeline.kafka.KafkaCluster;
-import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
@@ -249,7 +249,7 @@ class ITAllInOne {
             assertThat(app.count("SELECT count() FROM {db}.invocations WHERE function = {f:String}", f)).isEqualTo(2);
             assertThat(app.count("SELECT sum(invocations) FROM {db}.function_minute WHERE function = {f:String}", f)).isEqualTo(2);
             // Kafka's log survived too: the first request's records are still there, before the second's.
-            assertThat(app.context().getBean(io.fnscope.pipeline.kafka.KafkaCluster.class).isEmbedded()).isTrue();
+            assertThat(app.context().getBean(KafkaCluster.class).isEmbedded()).isTrue();
         }
     }
 

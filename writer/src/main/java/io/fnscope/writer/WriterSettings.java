@@ -79,9 +79,7 @@ public record WriterSettings(
      */
     WriterSettings fittedToHeap(long maxHeap) {
         long fits = Math.max(MIN_FITTED_BATCH_BYTES, maxHeap / HEAP_PER_BATCH_BYTE);
-        return maxBatchBytes <= fits ? this : new WriterSettings(enabled, groupId, flushInterval, maxBatchRows, fits,
-                maxPollRecords, pollTimeout, insertParallelism, retryInitialBackoff, retryMaxBackoff, shutdownTimeout,
-                consumer);
+        return maxBatchBytes <= fits ? this : withFlush(flushInterval, maxBatchRows, fits);
     }
 
     /** The documented defaults, for tests and benchmarks. */

@@ -11,6 +11,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -260,59 +262,91 @@ public final class Delivery implements AutoCloseable {
             late.set(true);
             request.cancel();
         }, CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS));
-        try (ClassicHttpResponse response = client.executeOpen(null, request, null)) {
-            int status = response.getCode();
-            byte[] head = firstBytes(response.getEntity());
-            if (status >= 200 && status < 300) {
-                return new Exchange(status, null, false, null, false);
-            }
-            String text = "HTTP " + status + " from " + channel.maskedUrl();
-            if (status >= 300 && status < 400) {
-                return Exchange.fail(status, text + ": redirects are not followed; configure the final URL");
-            }
-            // One line: a receiver's newlines and control characters must not forge log lines.
-            String bodyText = new String(head, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}+", " ").strip();
-            if (!bodyText.isEmpty()) {
-                text += ": " + bodyText;
-            }
-            if (status == 429 || status >= 500) {
-                return Exchange.retry(status, text, retryAfter(response));
-            }
-            return Exchange.fail(status, text);
-        } catch (OutboundPolicy.RefusedAddressException e) {
-            return Exchange.refusedAtConnect(e.getMessage());
-        } catch (SocketTimeoutException e) { // ConnectTimeoutException included
-            return Exchange.retry(0, timedOut, null);
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(null, request, null);
+            return answer(response, channel);
         } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                return Exchange.fail(0, "interrupted (fnscope shutting down)");
-            }
-            if (late.get()) {
-                return Exchange.retry(0, timedOut, null);
-            }
-            if (e instanceof UnknownHostException) {
-                return Exchange.retry(0, e.getMessage() == null ? "host does not resolve" : e.getMessage(), null);
-            }
-            if (e instanceof java.net.ConnectException c) { // the client's text repeats the address; keep the why
-                String m = c.getMessage() == null ? "" : c.getMessage();
-                int why = m.lastIndexOf("failed: ");
-                return Exchange.retry(0, "ConnectException: " + (why < 0 ? m : m.substring(why + 8)) + " from "
-                        + channel.maskedUrl(), null);
-            }
-            return Exchange.retry(0, describe(e) + " from " + channel.maskedUrl(), null);
+            return failure(e, late.get(), timedOut, channel);
         } finally {
             deadline.cancel(false);
+            closeQuietly(response);
         }
     }
 
-    /** The first {@link #ERROR_BODY_BYTES} of a body, not reading further: a receiver cannot flood us. */
+    /** What a response means: its status, and for a failure the first bytes of its body. */
+    private static Exchange answer(ClassicHttpResponse response, Channel channel) throws IOException {
+        int status = response.getCode();
+        byte[] head = firstBytes(response.getEntity());
+        if (status >= 200 && status < 300) {
+            return new Exchange(status, null, false, null, false);
+        }
+        String text = "HTTP " + status + " from " + channel.maskedUrl();
+        if (status >= 300 && status < 400) {
+            return Exchange.fail(status, text + ": redirects are not followed; configure the final URL");
+        }
+        // One line: a receiver's newlines and control characters must not forge log lines.
+        String bodyText = new String(head, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}+", " ").strip();
+        if (!bodyText.isEmpty()) {
+            text += ": " + bodyText;
+        }
+        if (status == 429 || status >= 500) {
+            return Exchange.retry(status, text, retryAfter(response));
+        }
+        return Exchange.fail(status, text);
+    }
+
+    /** What an I/O failure of an attempt means. */
+    private static Exchange failure(IOException e, boolean late, String timedOut, Channel channel) {
+        if (e instanceof OutboundPolicy.RefusedAddressException) {
+            return Exchange.refusedAtConnect(e.getMessage());
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return Exchange.fail(0, "interrupted (fnscope shutting down)");
+        }
+        if (late || e instanceof SocketTimeoutException) { // ConnectTimeoutException is one
+            return Exchange.retry(0, timedOut, null);
+        }
+        if (e instanceof UnknownHostException) {
+            return Exchange.retry(0, e.getMessage() == null ? "host does not resolve" : e.getMessage(), null);
+        }
+        if (e instanceof ConnectException c) { // the client's text repeats the address; keep the why
+            String m = c.getMessage() == null ? "" : c.getMessage();
+            int why = m.lastIndexOf("failed: ");
+            return Exchange.retry(0, "ConnectException: " + (why < 0 ? m : m.substring(why + 8)) + " from "
+                    + channel.maskedUrl(), null);
+        }
+        return Exchange.retry(0, describe(e) + " from " + channel.maskedUrl(), null);
+    }
+
+    /** Closes what is left of an answer; the attempt's outcome is decided by then. */
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // the connection was aborted (see firstBytes) or broke after the answer was read
+        }
+    }
+
+    /**
+     * The first {@link #ERROR_BODY_BYTES} of a body, not reading further: a receiver cannot flood us. When there
+     * may be more, the connection is aborted rather than closed, since closing would read the rest to reuse it.
+     */
     private static byte[] firstBytes(HttpEntity entity) throws IOException {
-        if (entity == null) {
+        InputStream in = entity == null ? null : entity.getContent();
+        if (in == null) {
             return new byte[0];
         }
-        try (InputStream in = entity.getContent()) {
-            return in == null ? new byte[0] : in.readNBytes(ERROR_BODY_BYTES);
+        byte[] head = in.readNBytes(ERROR_BODY_BYTES);
+        if (head.length == ERROR_BODY_BYTES && in instanceof EofSensorInputStream sensor) {
+            sensor.abort();
+        } else {
+            in.close();
         }
+        return head;
     }
 
     private static Duration retryAfter(ClassicHttpResponse response) {

@@ -232,6 +232,44 @@ class DeliveryTest {
     }
 
     @Test
+    void aReceiverThatNeverStopsSendingItsErrorBodyIsReadOnlyUpToTheCap() throws Exception {
+        // An endless 500 body, a kilobyte every 10 ms: the attempt keeps the first ERROR_BODY_BYTES and hangs up,
+        // rather than reading on (to reuse the connection) until the timeout.
+        try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    byte[] request = new byte[8192];
+                    in.read(request); // the headers and the small body: enough to answer
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 1000000000\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    byte[] chunk = "x".repeat(1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    while (true) {
+                        out.write(chunk);
+                        out.flush();
+                        Thread.sleep(10);
+                    }
+                } catch (IOException | InterruptedException ignored) {
+                    // the client hung up
+                }
+            });
+            DeliverySettings settings = new DeliverySettings(Duration.ofSeconds(3), 1, Duration.ofMillis(10),
+                    Duration.ofMillis(10), List.of("127.0.0.1"));
+            long t0 = System.nanoTime();
+            DeliveryResult r = await(delivery(settings).send(channel(ChannelKind.WEBHOOK,
+                    "http://127.0.0.1:" + server.getLocalPort() + "/hook", null), firing()));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+            assertThat(r.outcome()).isEqualTo(FAILED);
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.error()).startsWith("HTTP 500 from http://127.0.0.1:" + server.getLocalPort() + "/…: xxx")
+                    .hasSizeLessThan(Delivery.ERROR_BODY_BYTES + 100);
+            assertThat(ms).isLessThan(2000);
+        }
+    }
+
+    @Test
     void errorsNeverCarryTheUrlPathQueryOrSecret() throws Exception {
         // A receiver that echoes the request line and its signature back into its error body.
         Receiver echo = receiver(n -> Receiver.Reply.status(500, "bad request to " + "POST " + Receiver.SECRET_PATH
