@@ -3,7 +3,9 @@ package io.fnscope.benchmarks;
 import io.fnscope.clickhouse.ClickHouse;
 import io.fnscope.clickhouse.QueryOptions;
 import io.fnscope.clickhouse.SqlFile;
+import io.fnscope.query.TransactionLabeller;
 import io.fnscope.query.alerts.Evaluator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.HdrHistogram.Histogram;
@@ -45,6 +47,8 @@ import java.util.function.IntFunction;
 public final class QueryBench {
     static final Instant BASE = Instant.parse("2026-11-20T00:00:00Z");
     static final long TRACE_SPACING_US = 86_400;
+    /** Part of the data's stamp: a change to what generate() makes beyond the SQL files (labels) regenerates it. */
+    static final String GENERATOR = "labels-1";
 
     private QueryBench() {
     }
@@ -180,7 +184,7 @@ public final class QueryBench {
         // Data generated under another schema lacks what newer migrations derive (trace_index columns filled by a
         // view, say): it is generated again, so a measure never runs on data the current writer would not produce.
         Path stamp = data.resolve("generated-with-schema");
-        String schema = String.join(",", ch.query("SELECT concat(toString(version), ':', checksum) AS v FROM "
+        String schema = GENERATOR + ";" + String.join(",", ch.query("SELECT concat(toString(version), ':', checksum) AS v FROM "
                 + ch.database() + ".schema_migrations FINAL ORDER BY version", r -> r.getString("v")));
         boolean sameSchema = Files.exists(stamp) && Files.readString(stamp).equals(schema);
         if (have == spans && sameSchema && !regenerate) {
@@ -202,6 +206,10 @@ public final class QueryBench {
         long spansDone = System.nanoTime();
         ch.execute(SqlFile.render("io/fnscope/benchmarks/query/generate_invocations.sql", vars), Map.of(),
                 QueryOptions.NONE);
+        long labelStarted = System.nanoTime();
+        int labelled = label(ch);
+        System.out.println(String.format(Locale.ROOT, "data: %,d nodes given transaction labels in %.1f s", labelled,
+                (System.nanoTime() - labelStarted) / 1e9));
         // One part per table: the state background merges bring a finished day of this size to (the data set of
         // earlier runs reached it by itself), measured, not merges in progress. A day still being written has more
         // parts, and every lookup pays for each (query-api/RATIONALE.md#measurements).
@@ -227,6 +235,31 @@ public final class QueryBench {
                         + " views), invocations in %.1f s", count(ch, "spans"), (spansDone - started) / 1e9,
                 (System.nanoTime() - spansDone) / 1e9));
     }
+
+    /**
+     * What the writer's process does after each flush ({@link TransactionLabeller}): the traces that may join others
+     * (a link to another trace, a consumed message; here the chains' links), in the order they were written (time),
+     * a flush's worth at a time.
+     */
+    static int label(ClickHouse ch) {
+        String db = ch.database();
+        List<String> traces = ch.query("SELECT lower(hex(trace_id)) AS id FROM (SELECT trace_id, start_time FROM " + db
+                + ".span_links WHERE tenant = 'default' AND trace_id != linked_trace_id UNION ALL SELECT trace_id,"
+                + " start_time FROM " + db + ".messages WHERE tenant = 'default' AND kind != 'producer')"
+                + " GROUP BY trace_id ORDER BY min(start_time)", r -> r.getString("id"));
+        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, new SimpleMeterRegistry());
+        int labelled = 0;
+        for (int i = 0; i < traces.size(); i += FLUSH_TRACES) {
+            labelled += labeller.label("default", traces.subList(i, Math.min(traces.size(), i + FLUSH_TRACES)));
+        }
+        labeller.close();
+        System.out.println(String.format(Locale.ROOT, "data: %,d traces join others (the labeller's work)",
+                traces.size()));
+        return labelled;
+    }
+
+    /** Traces per writer flush at the writer benchmark's throughput (~50,000 spans/s, 1 s flushes, 10 per trace). */
+    static final int FLUSH_TRACES = 5_000;
 
     /** Trace t's id, as generate_spans.sql makes it. */
     static String traceId(ClickHouse ch, long t) {

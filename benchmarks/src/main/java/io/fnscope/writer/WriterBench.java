@@ -14,6 +14,7 @@ import io.fnscope.pipeline.kafka.EmbeddedKafkaBroker;
 import io.fnscope.pipeline.kafka.KafkaCluster;
 import io.fnscope.pipeline.kafka.KafkaSettings;
 import io.fnscope.query.QuerySchema;
+import io.fnscope.query.TransactionLabeller;
 import io.fnscope.tenancy.KeyHash;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -184,6 +185,9 @@ public final class WriterBench {
         Writer writer = WriterFactory.build(cluster, ch, new InvocationPricer(PricingCatalog.load(null)),
                 WriterFactory.fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
                 Clock.systemUTC());
+        // As in every process that writes: the query API's transaction labels follow each flush, on their thread.
+        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, registry);
+        writer.connectedTraces(labeller);
         writer.subscribe();
         String load = loadAverage();
         CpuMeter cpu = new CpuMeter();
@@ -206,6 +210,13 @@ public final class WriterBench {
         String loadAfter = loadAverage();
         writer.stop();
         writer.close();
+        labeller.close(); // waits for what it has queued
+        var labelTime = registry.get("fnscope.transaction.labels.duration").timer();
+        System.out.printf(Locale.ROOT, "transaction labels: %,.0f nodes labelled in %d calls, mean %.0f ms, max %.0f ms;"
+                        + " %,.0f traces dropped (labeller behind)%n",
+                registry.get("fnscope.transaction.labels.nodes").counter().count(), labelTime.count(),
+                labelTime.mean(TimeUnit.MILLISECONDS), labelTime.max(TimeUnit.MILLISECONDS),
+                registry.get("fnscope.transaction.labels.dropped").counter().count());
         // The merges an insert causes are part of what it costs: the CPU from the drain's start until no merge runs
         // (a merge policy that merges less shows here, not in the drain time alone).
         long settleStart = System.nanoTime();

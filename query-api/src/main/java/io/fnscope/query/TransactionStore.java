@@ -80,7 +80,9 @@ public final class TransactionStore {
         long lookupFrom = windowFrom - window;
         long lookupTo = windowTo + window;
         TraceGraph graph = TraceGraph.explore(first.traceId(), bounds.maxDepth(), exploreCap(),
-                nodes -> edges(tenant, nodes, lookupFrom, lookupTo));
+                nodes -> edges(nodes.size() == 1 && nodes.getFirst().equals(first.traceId())
+                        ? "select_edges_of_nodes_and_labels" : "select_edges_of_nodes", tenant, nodes, lookupFrom,
+                        lookupTo));
         Map<String, TraceRange> ranges = graph.traces().size() == 1 ? Map.of(first.traceId(), first)
                 : traces.ranges(tenant, graph.traces());
 
@@ -162,10 +164,13 @@ public final class TransactionStore {
         return 4 * bounds.maxTraces();
     }
 
-    /** The peers of each of {@code nodes} (trace ids and message nodes) in trace_edges. */
-    private Map<String, Set<String>> edges(String tenant, List<String> nodes, long from, long to) {
+    /**
+     * The peers of each of {@code nodes} (trace ids, message nodes, labels) in trace_edges; the first round also
+     * reads the root's labels' members.
+     */
+    private Map<String, Set<String>> edges(String statement, String tenant, List<String> nodes, long from, long to) {
         Map<String, Set<String>> out = new HashMap<>();
-        sql.query("select_edges_of_nodes", Map.of("tenant", tenant, "nodes", nodes, "from", TimeRange.ofNanos(from),
+        sql.query(statement, Map.of("tenant", tenant, "nodes", nodes, "from", TimeRange.ofNanos(from),
                 "to", TimeRange.ofNanos(to), "limit", MAX_EDGES), r -> {
             String node = r.getString("node");
             String peer = r.getString("peer");

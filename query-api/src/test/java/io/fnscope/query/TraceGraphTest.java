@@ -112,4 +112,58 @@ class TraceGraphTest {
         assertThat(g.peers("alone")).isEmpty();
         assertThat(index.lookups).hasSize(1);
     }
+
+    /** A chain t0 - t1 - ... - t(n-1), each trace with a message of its own, and every node under label c:L. */
+    private static Index labelledChain(int n, String... unlabelled) {
+        Index index = new Index();
+        for (int i = 0; i < n; i++) {
+            index.message("t" + i, "own-" + i);
+            if (i > 0) {
+                index.link("t" + i, "t" + (i - 1));
+            }
+        }
+        Set<String> skip = Set.of(unlabelled);
+        for (String node : List.copyOf(index.rows.keySet())) {
+            if (!skip.contains(node)) {
+                index.link(node, "c:L");
+            }
+        }
+        return index;
+    }
+
+    @Test
+    void aLabelledTransactionTakesThreeRoundTripsWhateverItsLength() {
+        Index index = labelledChain(10);
+        TraceGraph g = TraceGraph.explore("t5", 20, 100, index);
+        assertThat(index.lookups).hasSize(3); // t5; its peers and c:L; every other member
+        assertThat(index.lookups.get(1)).contains("c:L");
+        assertThat(g.traces()).hasSize(10).doesNotContain("c:L");
+        assertThat(g.peers("t5")).containsExactlyInAnyOrder("t4", "t6"); // the label is not a hop
+        assertThat(g.peers("t0")).containsExactly("t1");
+        assertThat(g.capped()).isFalse();
+    }
+
+    @Test
+    void aNodeTheLabellerMissedIsStillFoundHopByHop() {
+        Index index = labelledChain(10, "t9", "m:own-9");
+        TraceGraph g = TraceGraph.explore("t0", 20, 100, index);
+        assertThat(g.traces()).hasSize(10).contains("t9");
+        assertThat(g.peers("t9")).containsExactly("t8");
+        // t9 found through t8's edges, then read hop by hop, then its message
+        assertThat(index.lookups).hasSize(5);
+        assertThat(index.lookups.get(3)).containsExactly("t9");
+        assertThat(index.lookups.get(4)).containsExactly("m:own-9");
+    }
+
+    @Test
+    void depthCountsRealHopsOnlyAndALabelBeyondTheCapIsNotFollowed() {
+        TraceGraph near = TraceGraph.explore("t0", 2, 100, labelledChain(10));
+        // Every member is read (its depth is unknown until then), but depths come from links: t3 is three hops.
+        assertThat(near.peers("t3")).containsExactlyInAnyOrder("t2", "t4");
+        Index index = labelledChain(10);
+        TraceGraph capped = TraceGraph.explore("t0", 3, 5, index); // c:L has 20 members, over the cap of 5
+        assertThat(index.lookups.stream().flatMap(List::stream).filter(n -> n.startsWith("t")).toList())
+                .containsExactly("t0", "t1", "t2", "t3"); // hop by hop: t1..t3 within depth 3, t4 not read
+        assertThat(capped.traces()).containsExactly("t0", "t1", "t2", "t3", "t4");
+    }
 }

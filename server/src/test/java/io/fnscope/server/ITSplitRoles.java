@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fnscope.clickhouse.SharedClickHouse;
 import io.fnscope.pipeline.kafka.EmbeddedKafkaBroker;
 import io.fnscope.pipeline.kafka.KafkaCluster;
+import io.fnscope.query.TransactionLabeller;
 import io.fnscope.tenancy.KeyHash;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -89,6 +90,9 @@ class ITSplitRoles {
                 assertThat(get(http, "http://127.0.0.1:" + collectorOpsPort + "/health", null).statusCode()).isEqualTo(200);
                 assertThatThrownBy(() -> get(http, "http://127.0.0.1:" + readerOtlpPort + "/v1/traces", null))
                         .hasCauseInstanceOf(ConnectException.class);
+                // Transaction labels follow the writer: in the writer+API process, not in the collector.
+                assertThat(reader.getApplicationContext().containsBean(TransactionLabeller.class)).isTrue();
+                assertThat(collector.getApplicationContext().containsBean(TransactionLabeller.class)).isFalse();
 
                 // A function's SDK sends to the collector ...
                 String requestId = UUID.randomUUID().toString();

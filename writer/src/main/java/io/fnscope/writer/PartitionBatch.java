@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -102,6 +104,12 @@ final class PartitionBatch {
 
     TableBuffer.Spans spans() {
         return (TableBuffer.Spans) table(Table.SPANS);
+    }
+
+    /** Per tenant, the traces of the batch that may join other traces ({@link TableBuffer.Spans#connected}). */
+    Map<String, Set<String>> connectedTraces() {
+        TableBuffer t = tables.get(Table.SPANS);
+        return t == null ? Map.of() : ((TableBuffer.Spans) t).connected;
     }
 
     TableBuffer.Invocations invocations() {

@@ -1,11 +1,16 @@
 package io.fnscope.writer;
 
+import com.google.protobuf.ByteString;
 import io.fnscope.clickhouse.Column;
 import io.fnscope.clickhouse.RowBinaryBody;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The rows of one table for one source partition's batch, column by column: what one INSERT sends, as one
@@ -251,9 +256,25 @@ abstract class TableBuffer {
         final Bytes droppedAttributes = plain("dropped_attributes_count");
         final Bytes droppedEvents = plain("dropped_events_count");
         final Bytes droppedLinks = plain("dropped_links_count");
+        /**
+         * Per tenant, the traces of the batch with a span that may join them to other traces
+         * ({@link TraceRows#joinsOtherTraces}): what the writer tells its {@code ConnectedTracesListener} after the
+         * flush. A superset is harmless (rows of a record rolled back stay in it).
+         */
+        final Map<String, Set<String>> connected = new HashMap<>();
 
         Spans() {
             super(Table.SPANS);
+        }
+
+        void connected(String tenant, ByteString traceId) {
+            connected.computeIfAbsent(tenant, t -> new HashSet<>()).add(Ids.hex(traceId));
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            connected.clear();
         }
     }
 

@@ -84,6 +84,9 @@ final class TraceRows {
                 for (Span span : ss.getSpansList()) {
                     writeSpan(spans, tenantBytes, span, resource, scopeName, scopeVersion);
                     spanCount++;
+                    if (joinsOtherTraces(span)) {
+                        spans.connected(tenant, span.getTraceId());
+                    }
                     if (resource.isFunction && isServerOrConsumer(span)) {
                         String id = invocationAttribute(span);
                         boolean entry = false;
@@ -105,6 +108,35 @@ final class TraceRows {
             }
         }
         return new Counts(spanCount, invocationCount);
+    }
+
+    /**
+     * Whether the span may join its trace to traces stored before it, which is when the query API's transaction
+     * labeller has work: a link to another trace, or a message id on a span that is not the message's producer (a
+     * consumer, or a receive). A producer's message id alone joins nothing yet: its consumers, written later, reach
+     * the producer's trace through the message (a consumer written first leaves that hop unlabelled, and the search
+     * follows it hop by hop).
+     */
+    static final String MESSAGE_ID = "messaging.message.id";
+
+    static boolean joinsOtherTraces(Span span) {
+        for (int i = 0, n = span.getLinksCount(); i < n; i++) {
+            if (!span.getLinks(i).getTraceId().equals(span.getTraceId())) {
+                return true;
+            }
+        }
+        if (span.getKind() == Span.SpanKind.SPAN_KIND_PRODUCER) {
+            return false;
+        }
+        for (int i = 0, n = span.getAttributesCount(); i < n; i++) {
+            KeyValue kv = span.getAttributes(i);
+            if (MESSAGE_ID.equals(kv.getKey())) {
+                AnyValue v = kv.getValue();
+                return v.hasStringValue() ? !v.getStringValue().isEmpty()
+                        : v.getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET;
+            }
+        }
+        return false;
     }
 
     private void writeSpan(TableBuffer.Spans s, byte[] tenant, Span span, ResourceInfo resource, byte[] scopeName,

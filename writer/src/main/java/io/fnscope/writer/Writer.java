@@ -1,6 +1,7 @@
 package io.fnscope.writer;
 
 import io.fnscope.clickhouse.ClickHouse;
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.clickhouse.ClickHouseException;
 import io.fnscope.clickhouse.InsertOptions;
 import io.fnscope.clickhouse.RowBinaryBody;
@@ -127,6 +128,7 @@ final class Writer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean stopped;
     private FlushHook hook = FlushHook.NONE;
+    private ConnectedTracesListener connectedTraces = traces -> { };
     /** The batch ids of the flush being completed; flushes do not overlap, so one buffer serves them all. */
     private final TableBuffer.WrittenBatches writtenBatches = new TableBuffer.WrittenBatches();
 
@@ -168,6 +170,11 @@ final class Writer implements AutoCloseable {
 
     void hook(FlushHook hook) {
         this.hook = hook;
+    }
+
+    /** Told after each completed flush which traces of it connect to other traces. */
+    void connectedTraces(ConnectedTracesListener listener) {
+        this.connectedTraces = listener;
     }
 
     /** Repeats {@link #pollOnce()} until {@link #stop()}, then flushes what it holds and leaves the group. */
@@ -752,7 +759,10 @@ final class Writer implements AutoCloseable {
     }
 
     private void completed(Flush f) {
+        Map<String, Set<String>> connected = new HashMap<>();
         for (PartitionBatch b : f.batches) {
+            b.connectedTraces().forEach((tenant, ids) -> connected.computeIfAbsent(tenant, t -> new HashSet<>())
+                    .addAll(ids));
             long written = 0;
             long writtenItems = 0;
             long dead = 0;
@@ -782,6 +792,9 @@ final class Writer implements AutoCloseable {
             recycle(b);
         }
         current = null;
+        if (!connected.isEmpty()) {
+            connectedTraces.written(connected);
+        }
         if (f.attempts > 0) {
             LOG.info("Flush of {} succeeded after {} retries", f.partitions(), f.attempts);
         }

@@ -1,6 +1,7 @@
 package io.fnscope.writer;
 
 import io.fnscope.clickhouse.ClickHouse;
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.clickhouse.RetentionSettings;
 import io.fnscope.clickhouse.RetentionSync;
 import io.fnscope.cost.InvocationPricer;
@@ -50,7 +51,8 @@ class WriterFactory {
     @Context
     @Bean(preDestroy = "stop")
     WriterRunner writerRunner(KafkaCluster cluster, ClickHouse clickHouse, InvocationPricer pricer,
-                              WriterSettings settings, RetentionSettings retention, WriterMetrics metrics) {
+                              WriterSettings settings, RetentionSettings retention, WriterMetrics metrics,
+                              List<ConnectedTracesListener> connectedTraces) {
         SchemaCheck.verify(clickHouse);
         List<String> changed = RetentionSync.apply(clickHouse, retention);
         if (!changed.isEmpty()) {
@@ -58,6 +60,8 @@ class WriterFactory {
         }
         Writer writer = build(cluster, clickHouse, pricer, fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
                 Clock.systemUTC());
+        // The query API's transaction labels, in every process that writes (TransactionLabeller there).
+        writer.connectedTraces(traces -> connectedTraces.forEach(l -> l.written(traces)));
         return new WriterRunner(writer, settings.shutdownTimeout()).start();
     }
 

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.fnscope.writer.TestObjects.*;
@@ -150,6 +151,34 @@ class ITWriter {
 
     static long committedTotal(WriterHarness h) {
         return h.committed(null).values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    @Test
+    void afterAFlushTheListenerIsToldWhichTracesMayJoinOthers() {
+        try (WriterHarness h = new WriterHarness()) {
+            Writer w = h.writer(h.settings(), new SimpleMeterRegistry());
+            List<Map<String, Set<String>>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            w.connectedTraces(told::add);
+            ByteString producer = traceId();
+            ByteString consumer = traceId();
+            ByteString alone = traceId();
+            ByteString subscriber = traceId();
+            Span send = serverSpan(producer, "orders send", T0_NANOS, 5).setKind(Span.SpanKind.SPAN_KIND_PRODUCER)
+                    .addAttributes(attr("messaging.message.id", "m-1")).build();
+            Span process = serverSpan(consumer, "orders process", T0_NANOS + 1_000_000_000L, 5)
+                    .setKind(Span.SpanKind.SPAN_KIND_CONSUMER)
+                    .addLinks(Span.Link.newBuilder().setTraceId(producer).setSpanId(send.getSpanId())).build();
+            Span inner = serverSpan(alone, "GET /", T0_NANOS, 5) // links only inside its own trace
+                    .addLinks(Span.Link.newBuilder().setTraceId(alone).setSpanId(spanId())).build();
+            Span event = serverSpan(subscriber, "orders-bus process", T0_NANOS + 2_000_000_000L, 5)
+                    .setKind(Span.SpanKind.SPAN_KIND_CONSUMER).addAttributes(attr("messaging.message.id", "evt-1"))
+                    .build();
+            h.send(record(h.topic(Signal.TRACES), "acme", Signal.TRACES,
+                    request(serviceResource("orders"), send, process, inner, event).toByteArray(), 4));
+            WriterHarness.stepUntil(w, h.clock, () -> !told.isEmpty(), TIMEOUT);
+            // The producer's own message joins nothing yet; the consumers (a link, a consumed message) may.
+            assertThat(told).containsExactly(Map.of("acme", Set.of(Ids.hex(consumer), Ids.hex(subscriber))));
+        }
     }
 
     @Test
