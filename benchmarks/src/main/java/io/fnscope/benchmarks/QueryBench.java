@@ -247,7 +247,7 @@ public final class QueryBench {
                 + ".span_links WHERE tenant = 'default' AND trace_id != linked_trace_id UNION ALL SELECT trace_id,"
                 + " start_time FROM " + db + ".messages WHERE tenant = 'default' AND kind != 'producer')"
                 + " GROUP BY trace_id ORDER BY min(start_time)", r -> r.getString("id"));
-        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, new SimpleMeterRegistry());
+        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, 1.0, new SimpleMeterRegistry());
         int labelled = 0;
         for (int i = 0; i < traces.size(); i += FLUSH_TRACES) {
             labelled += labeller.label("default", traces.subList(i, Math.min(traces.size(), i + FLUSH_TRACES)));

@@ -28,6 +28,11 @@ import java.util.UUID;
  *   <li>one SQS PRODUCER span (SendMessage to a few queues) with its message id (a UUID) and request id;</li>
  *   <li>in 40 % of the invocations an HTTP CLIENT span to an external API (a path with an id).</li>
  * </ul>
+ * About one invocation in five is a queue consumer instead of an HTTP request: its entry span is a CONSUMER span ({@code
+ * <queue> process}, {@code faas.trigger=pubsub}) of a message an earlier invocation sent, with that message's id and
+ * a span link to its producer span, as the Lambda SQS instrumentation records it; each message is consumed at most
+ * once (one in four invocations picks one of the last 1,000 sent, and finds it unconsumed most times). So transactions of a few traces
+ * form (a consumer sends a message too), and the query API's transaction labeller has its work.
  * That is ~5 spans and ~11-15 attributes per span on average; 1 % of invocations fail (error status and an
  * exception event). Twenty functions, each with a resource of ~15 attributes and a few execution environments
  * ({@code faas.instance}). A record is one export of {@code tracesPerRecord} invocations of one function instance.
@@ -45,6 +50,12 @@ final class LambdaTraceMix {
 
     private final Random random;
     private final Resource[][] resources = new Resource[FUNCTIONS][];
+    /** The last messages sent and not consumed yet; a later invocation consumes each at most once. */
+    private final Sent[] sent = new Sent[1000];
+    private int sentCount;
+
+    private record Sent(ByteString traceId, ByteString spanId, String messageId, String queue) {
+    }
 
     LambdaTraceMix(long seed) {
         this.random = new Random(seed);
@@ -80,27 +91,44 @@ final class LambdaTraceMix {
         ByteString entryId = bytes(8);
         boolean error = random.nextInt(100) == 0;
         long duration = 15_000_000L + (long) (Math.abs(random.nextGaussian()) * 120_000_000L);
-        int r = random.nextInt(ROUTES.length);
-        String route = ROUTES[r];
-        String path = route.replace("{id}", Long.toString(100_000 + random.nextInt(900_000)));
-        Span.Builder entry = Span.newBuilder().setTraceId(trace).setSpanId(entryId)
-                .setParentSpanId(bytes(8)).setFlags(0x301)
-                .setName(METHODS[r] + " " + route).setKind(Span.SpanKind.SPAN_KIND_SERVER)
-                .setStartTimeUnixNano(start).setEndTimeUnixNano(start + duration)
-                .addAttributes(kv("http.request.method", METHODS[r]))
-                .addAttributes(kv("http.route", route))
-                .addAttributes(kv("url.path", path))
-                .addAttributes(kv("url.scheme", "https"))
-                .addAttributes(kv("server.address", "api-" + f + ".example.com"))
-                .addAttributes(kv("http.response.status_code", error ? 500 : 200))
-                .addAttributes(kv("user_agent.original", AGENTS[random.nextInt(AGENTS.length)]))
-                .addAttributes(kv("client.address", "203.0." + random.nextInt(16) + "." + random.nextInt(256)))
-                .addAttributes(kv("network.protocol.version", "1.1"))
-                .addAttributes(kv("faas.trigger", "http"))
-                .addAttributes(kv("faas.invocation_id", UUID.randomUUID().toString()))
+        Span.Builder entry;
+        int pick = sentCount > 0 && random.nextInt(4) == 0 ? random.nextInt(Math.min(sentCount, sent.length)) : -1;
+        Sent m = pick < 0 ? null : sent[pick];
+        if (m != null) {
+            sent[pick] = null;
+            entry = Span.newBuilder().setTraceId(trace).setSpanId(entryId).setFlags(0x301)
+                    .setName(m.queue() + " process").setKind(Span.SpanKind.SPAN_KIND_CONSUMER)
+                    .setStartTimeUnixNano(start).setEndTimeUnixNano(start + duration)
+                    .addLinks(Span.Link.newBuilder().setTraceId(m.traceId()).setSpanId(m.spanId()).setFlags(0x301))
+                    .addAttributes(kv("messaging.system", "aws_sqs"))
+                    .addAttributes(kv("messaging.destination.name", m.queue()))
+                    .addAttributes(kv("messaging.operation.type", "process"))
+                    .addAttributes(kv("messaging.message.id", m.messageId()))
+                    .addAttributes(kv("messaging.batch.message_count", 1))
+                    .addAttributes(kv("faas.trigger", "pubsub"));
+        } else {
+            int r = random.nextInt(ROUTES.length);
+            String route = ROUTES[r];
+            String path = route.replace("{id}", Long.toString(100_000 + random.nextInt(900_000)));
+            entry = Span.newBuilder().setTraceId(trace).setSpanId(entryId)
+                    .setParentSpanId(bytes(8)).setFlags(0x301)
+                    .setName(METHODS[r] + " " + route).setKind(Span.SpanKind.SPAN_KIND_SERVER)
+                    .setStartTimeUnixNano(start).setEndTimeUnixNano(start + duration)
+                    .addAttributes(kv("http.request.method", METHODS[r]))
+                    .addAttributes(kv("http.route", route))
+                    .addAttributes(kv("url.path", path))
+                    .addAttributes(kv("url.scheme", "https"))
+                    .addAttributes(kv("server.address", "api-" + f + ".example.com"))
+                    .addAttributes(kv("http.response.status_code", error ? 500 : 200))
+                    .addAttributes(kv("user_agent.original", AGENTS[random.nextInt(AGENTS.length)]))
+                    .addAttributes(kv("client.address", "203.0." + random.nextInt(16) + "." + random.nextInt(256)))
+                    .addAttributes(kv("network.protocol.version", "1.1"))
+                    .addAttributes(kv("faas.trigger", "http"))
+                    .addAttributes(kv("http.request.body.size", 200 + random.nextInt(2000)));
+        }
+        entry.addAttributes(kv("faas.invocation_id", UUID.randomUUID().toString()))
                 .addAttributes(kvBool("faas.coldstart", random.nextInt(50) == 0))
-                .addAttributes(kv("cloud.account.id", "123456789012"))
-                .addAttributes(kv("http.request.body.size", 200 + random.nextInt(2000)));
+                .addAttributes(kv("cloud.account.id", "123456789012"));
         if (error) {
             entry.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("order rejected"))
                     .addEvents(Span.Event.newBuilder().setName("exception").setTimeUnixNano(start + duration - 1000)
@@ -132,14 +160,17 @@ final class LambdaTraceMix {
         }
         long d = 5_000_000L + random.nextInt(20_000_000);
         String queue = QUEUES[random.nextInt(QUEUES.length)];
-        scope.addSpans(client(trace, entryId, queue + " publish", Span.SpanKind.SPAN_KIND_PRODUCER, at, d)
+        String messageId = UUID.randomUUID().toString();
+        Span.Builder send = client(trace, entryId, queue + " publish", Span.SpanKind.SPAN_KIND_PRODUCER, at, d);
+        sent[sentCount++ % sent.length] = new Sent(trace, send.getSpanId(), messageId, queue);
+        scope.addSpans(send
                 .addAttributes(kv("rpc.system", "aws-api"))
                 .addAttributes(kv("rpc.service", "Sqs"))
                 .addAttributes(kv("rpc.method", "SendMessage"))
                 .addAttributes(kv("messaging.system", "aws_sqs"))
                 .addAttributes(kv("messaging.destination.name", queue))
                 .addAttributes(kv("messaging.operation.type", "publish"))
-                .addAttributes(kv("messaging.message.id", UUID.randomUUID().toString()))
+                .addAttributes(kv("messaging.message.id", messageId))
                 .addAttributes(kv("aws.request_id", UUID.randomUUID().toString()))
                 .addAttributes(kv("url.full", "https://sqs.us-east-1.amazonaws.com/123456789012/" + queue))
                 .addAttributes(kv("server.address", "sqs.us-east-1.amazonaws.com"))

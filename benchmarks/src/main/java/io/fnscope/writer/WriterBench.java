@@ -185,9 +185,14 @@ public final class WriterBench {
         Writer writer = WriterFactory.build(cluster, ch, new InvocationPricer(PricingCatalog.load(null)),
                 WriterFactory.fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
                 Clock.systemUTC());
-        // As in every process that writes: the query API's transaction labels follow each flush, on their thread.
-        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, registry);
-        writer.connectedTraces(labeller);
+        // As in every process that writes: the query API's transaction labels follow each flush, on their thread,
+        // within their share of a core (labels-max-busy=0.25; labels=false leaves them out).
+        boolean labels = Boolean.parseBoolean(o.getOrDefault("labels", "true"));
+        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, Double.parseDouble(
+                o.getOrDefault("labels-max-busy", "" + TransactionLabeller.DEFAULT_MAX_BUSY)), registry);
+        if (labels) {
+            writer.connectedTraces(labeller);
+        }
         writer.subscribe();
         String load = loadAverage();
         CpuMeter cpu = new CpuMeter();

@@ -45,32 +45,45 @@ import java.util.concurrent.TimeUnit;
  * second labeller writes nothing new; two writers labelling one transaction at the same moment may leave it with
  * two labels (its nodes then have both), which costs the search one more lookup, never a wrong answer.
  *
- * <p>The work runs on one thread of its own, beside the writer's loop, which never waits for it: when more than
- * {@code QUEUE} flushes wait, the newest is dropped (counted, and its transactions searched hop by hop).
+ * <p>The work runs on one thread of its own, beside the writer's loop, which never waits for it, within a share of
+ * one core ({@code maxBusy}, {@link Budget}): a flush that finds the share spent, or more than {@code QUEUE}
+ * flushes waiting, is dropped (counted, and its transactions searched hop by hop).
  */
 public final class TransactionLabeller implements ConnectedTracesListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLabeller.class);
     static final String COMPONENT_NODE = "c:";
     /** Rounds of lookups per labelling: a trace and its messages, then theirs, reach labelled ground in 2-4. */
     static final int MAX_ROUNDS = 8;
-    /** Traces labelled per call: bounds the lookups' node lists. */
-    static final int CHUNK = 2_000;
+    /**
+     * Traces labelled per call: bounds the lookups' parameter text (as the writer's batch-id look-up, ~200 KB).
+     * Large calls are what keeps the labeller affordable: a lookup of thousands of random nodes reads most of the
+     * index's node column whatever their number, so its cost is per round, not per trace.
+     */
+    static final int CHUNK = 5_000;
     private static final int QUEUE = 64;
+    /** {@code fnscope.transaction-labels.max-busy}'s default: a quarter of one core. */
+    public static final double DEFAULT_MAX_BUSY = 0.25;
 
     private final ClickHouse clickHouse;
     private final int maxNodes;
     private final String selectEdges;
     private final String insertLabels;
     private final ThreadPoolExecutor worker;
+    /** Used on the worker thread only. */
+    private final Budget budget;
     private final Counter labelledNodes;
     private final Counter dropped;
     private final Counter failures;
     private final Timer duration;
 
-    public TransactionLabeller(ClickHouse clickHouse, int maxNodes, MeterRegistry registry) {
+    public TransactionLabeller(ClickHouse clickHouse, int maxNodes, double maxBusy, MeterRegistry registry) {
         if (maxNodes < 2) {
             throw new IllegalArgumentException("max-nodes must be at least 2, was " + maxNodes);
         }
+        if (!(maxBusy > 0 && maxBusy <= 1)) {
+            throw new IllegalArgumentException("max-busy must be more than 0 and at most 1, was " + maxBusy);
+        }
+        this.budget = new Budget(maxBusy, System.nanoTime());
         this.clickHouse = clickHouse;
         this.maxNodes = maxNodes;
         this.selectEdges = QuerySql.render("select_edges_to_label", clickHouse.database());
@@ -83,7 +96,8 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         this.labelledNodes = Counter.builder("fnscope.transaction.labels.nodes")
                 .description("Nodes (traces, messages) given a transaction label").register(registry);
         this.dropped = Counter.builder("fnscope.transaction.labels.dropped")
-                .description("Traces not labelled because the labeller was behind (searched hop by hop)")
+                .description("Traces not labelled because the labeller was behind or out of its share of a core"
+                        + " (searched hop by hop)")
                 .register(registry);
         this.failures = Counter.builder("fnscope.transaction.labels.failures")
                 .description("Labelling calls that failed (logged; their transactions are searched hop by hop)")
@@ -94,10 +108,52 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
 
     @Override
     public void written(Map<String, Set<String>> traceIds) {
+        int traces = traceIds.values().stream().mapToInt(Set::size).sum();
         try {
-            worker.execute(() -> traceIds.forEach(this::labelQuietly));
+            worker.execute(() -> {
+                if (!budget.available()) {
+                    dropped.increment(traces);
+                    return;
+                }
+                long started = System.nanoTime();
+                traceIds.forEach(this::labelQuietly);
+                budget.spend(System.nanoTime() - started);
+            });
         } catch (RejectedExecutionException e) {
-            dropped.increment(traceIds.values().stream().mapToInt(Set::size).sum());
+            dropped.increment(traces);
+        }
+    }
+
+    /**
+     * The labeller's share of one core: time accrues at {@code maxBusy} per second of wall time (up to a minute's
+     * worth) and each flush labelled spends what it took; a flush that finds nothing left is dropped. So the writer's
+     * process never gives the labels more than that share, whatever the rate of traces joining others.
+     */
+    static final class Budget {
+        private final double maxBusy;
+        private final long capNanos;
+        private long nanos;
+        private long refilledAt;
+
+        Budget(double maxBusy, long now) {
+            this.maxBusy = maxBusy;
+            this.capNanos = (long) (maxBusy * 60e9);
+            this.nanos = capNanos;
+            this.refilledAt = now;
+        }
+
+        boolean available() {
+            return available(System.nanoTime());
+        }
+
+        boolean available(long now) {
+            nanos = Math.min(capNanos, nanos + (long) ((now - refilledAt) * maxBusy));
+            refilledAt = now;
+            return nanos > 0;
+        }
+
+        void spend(long took) {
+            nanos -= took;
         }
     }
 
@@ -154,7 +210,8 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         List<Part> parts = n.parts();
         Set<String> touched = new TreeSet<>();
         parts.forEach(p -> touched.addAll(p.labels));
-        Map<String, Map<String, Long>> members = touched.isEmpty() ? Map.of() : members(tenant, touched);
+        // The members of each label touched (a label's edges): node -> time; more than maxNodes means full.
+        Map<String, Map<String, Long>> members = touched.isEmpty() ? Map.of() : edges(tenant, List.copyOf(touched));
         Rows rows = new Rows();
         for (Part p : parts) {
             p.labelInto(rows, members, maxNodes);
@@ -176,11 +233,6 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                     return null;
                 });
         return out;
-    }
-
-    /** The members of each label: node -> time. A label with more than {@code maxNodes} is marked by its size. */
-    private Map<String, Map<String, Long>> members(String tenant, Set<String> labels) {
-        return edges(tenant, List.copyOf(labels));
     }
 
     /** What the rounds read: the edges of each node read, split into real peers and labels. */

@@ -19,7 +19,8 @@ class TransactionLabelsFactory {
     @Singleton
     @Bean(preDestroy = "close")
     TransactionLabeller transactionLabeller(ClickHouse clickHouse, MeterRegistry registry,
-                                            @Value("${fnscope.transaction-labels.max-nodes:1000}") int maxNodes) {
-        return new TransactionLabeller(clickHouse, maxNodes, registry);
+                                            @Value("${fnscope.transaction-labels.max-nodes:1000}") int maxNodes,
+                                            @Value("${fnscope.transaction-labels.max-busy:0.25}") double maxBusy) {
+        return new TransactionLabeller(clickHouse, maxNodes, maxBusy, registry);
     }
 }

@@ -23,7 +23,7 @@ class ITTransactionLabeller {
     @BeforeAll
     static void start() {
         api = new QueryApiHarness();
-        labeller = new TransactionLabeller(api.clickHouse, 1000, new SimpleMeterRegistry());
+        labeller = new TransactionLabeller(api.clickHouse, 1000, 1.0, new SimpleMeterRegistry());
     }
 
     @AfterAll
@@ -61,7 +61,7 @@ class ITTransactionLabeller {
         edges("lone", "solo", "m:only-mine");
         assertThat(labeller.label("lone", List.of("solo"))).isZero(); // one trace and its message: nothing to join
         edges("big", "t1", "t2", "t2", "t3", "t3", "t4");
-        try (TransactionLabeller small = new TransactionLabeller(api.clickHouse, 3, new SimpleMeterRegistry())) {
+        try (TransactionLabeller small = new TransactionLabeller(api.clickHouse, 3, 1.0, new SimpleMeterRegistry())) {
             assertThat(small.label("big", List.of("t4"))).isZero(); // 4 nodes over max-nodes 3
             assertThat(small.label("other-tenant", List.of("t4"))).isZero(); // the edges are tenant big's
         }
