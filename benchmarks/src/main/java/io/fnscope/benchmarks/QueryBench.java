@@ -1,6 +1,7 @@
 package io.fnscope.benchmarks;
 
 import io.fnscope.clickhouse.ClickHouse;
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.clickhouse.QueryOptions;
 import io.fnscope.clickhouse.SqlFile;
 import io.fnscope.query.TransactionLabeller;
@@ -48,7 +49,7 @@ public final class QueryBench {
     static final Instant BASE = Instant.parse("2026-11-20T00:00:00Z");
     static final long TRACE_SPACING_US = 86_400;
     /** Part of the data's stamp: a change to what generate() makes beyond the SQL files (labels) regenerates it. */
-    static final String GENERATOR = "labels-1";
+    static final String GENERATOR = "labels-2";
 
     private QueryBench() {
     }
@@ -237,29 +238,25 @@ public final class QueryBench {
     }
 
     /**
-     * What the writer's process does after each flush ({@link TransactionLabeller}): the traces that may join others
-     * (a link to another trace, a consumed message; here the chains' links), in the order they were written (time),
-     * a flush's worth at a time.
+     * What the writer's process does after each flush ({@link TransactionLabeller}): the edges of what it stored
+     * (trace -> linked trace, trace -> message), here read back from trace_edges an hour of the day at a time, in
+     * time order.
      */
     static int label(ClickHouse ch) {
-        String db = ch.database();
-        List<String> traces = ch.query("SELECT lower(hex(trace_id)) AS id FROM (SELECT trace_id, start_time FROM " + db
-                + ".span_links WHERE tenant = 'default' AND trace_id != linked_trace_id UNION ALL SELECT trace_id,"
-                + " start_time FROM " + db + ".messages WHERE tenant = 'default' AND kind != 'producer')"
-                + " GROUP BY trace_id ORDER BY min(start_time)", r -> r.getString("id"));
-        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, 1.0, new SimpleMeterRegistry());
+        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, 200_000, new SimpleMeterRegistry());
         int labelled = 0;
-        for (int i = 0; i < traces.size(); i += FLUSH_TRACES) {
-            labelled += labeller.label("default", traces.subList(i, Math.min(traces.size(), i + FLUSH_TRACES)));
+        for (int hour = 0; hour < 24; hour++) {
+            List<ConnectedTracesListener.Edge> edges = ch.query("SELECT node, peer, toUnixTimestamp64Nano(start_time)"
+                            + " AS t FROM " + ch.database() + ".trace_edges WHERE tenant = 'default'"
+                            + " AND NOT startsWith(node, 'm:') AND start_time >= {from:DateTime64(9)}"
+                            + " AND start_time < {to:DateTime64(9)} ORDER BY start_time",
+                    Map.of("from", BASE.plus(Duration.ofHours(hour)), "to", BASE.plus(Duration.ofHours(hour + 1))),
+                    r -> new ConnectedTracesListener.Edge(r.getString("node"), r.getString("peer"), r.getLong("t")));
+            labelled += labeller.label("default", edges);
         }
         labeller.close();
-        System.out.println(String.format(Locale.ROOT, "data: %,d traces join others (the labeller's work)",
-                traces.size()));
         return labelled;
     }
-
-    /** Traces per writer flush at the writer benchmark's throughput (~50,000 spans/s, 1 s flushes, 10 per trace). */
-    static final int FLUSH_TRACES = 5_000;
 
     /** Trace t's id, as generate_spans.sql makes it. */
     static String traceId(ClickHouse ch, long t) {

@@ -185,11 +185,10 @@ public final class WriterBench {
         Writer writer = WriterFactory.build(cluster, ch, new InvocationPricer(PricingCatalog.load(null)),
                 WriterFactory.fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
                 Clock.systemUTC());
-        // As in every process that writes: the query API's transaction labels follow each flush, on their thread,
-        // within their share of a core (labels-max-busy=0.25; labels=false leaves them out).
+        // As in every process that writes: the query API's transaction labels follow each flush, on their thread
+        // (labels=false leaves them out).
         boolean labels = Boolean.parseBoolean(o.getOrDefault("labels", "true"));
-        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, Double.parseDouble(
-                o.getOrDefault("labels-max-busy", "" + TransactionLabeller.DEFAULT_MAX_BUSY)), registry);
+        TransactionLabeller labeller = new TransactionLabeller(ch, 1000, 200_000, registry);
         if (labels) {
             writer.connectedTraces(labeller);
         }
@@ -218,7 +217,7 @@ public final class WriterBench {
         labeller.close(); // waits for what it has queued
         var labelTime = registry.get("fnscope.transaction.labels.duration").timer();
         System.out.printf(Locale.ROOT, "transaction labels: %,.0f nodes labelled in %d calls, mean %.0f ms, max %.0f ms;"
-                        + " %,.0f traces dropped (labeller behind)%n",
+                        + " %,.0f edges dropped (labeller behind)%n",
                 registry.get("fnscope.transaction.labels.nodes").counter().count(), labelTime.count(),
                 labelTime.mean(TimeUnit.MILLISECONDS), labelTime.max(TimeUnit.MILLISECONDS),
                 registry.get("fnscope.transaction.labels.dropped").counter().count());

@@ -1,15 +1,23 @@
 package io.fnscope.clickhouse;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Told, after each flush the writer committed, which traces it stored spans of that may join them to traces stored
- * before: a span link to another trace, or a message id on a span that consumes (not produces) the message. The
- * query API keeps its transaction labels up to date from it. Called on the writer's loop thread: an implementation
- * hands the work off and returns at once.
+ * Told, after each flush the writer committed, how the traces it stored connect to others: each span link to another
+ * trace (trace -> linked trace) and each message id on a messaging span (trace -> {@code m:<message id>}), the
+ * edges the query API's {@code trace_edges} index holds, as the writer saw them. The query API keeps its transaction
+ * labels up to date from them. Called on the writer's loop thread: an implementation hands the work off and returns
+ * at once.
  */
 public interface ConnectedTracesListener {
-    /** @param traceIds per tenant, the trace ids (32 lower-case hex digits) */
-    void written(Map<String, Set<String>> traceIds);
+    /**
+     * A trace (32 lower-case hex digits), what it connects to (another trace's id, or {@code m:<message id>}), and
+     * the start of the span that says so (Unix ns), the time trace_edges files the edge under.
+     */
+    record Edge(String trace, String peer, long timeNanos) {
+    }
+
+    /** @param edges per tenant, in the order the writer read them */
+    void written(Map<String, List<Edge>> edges);
 }

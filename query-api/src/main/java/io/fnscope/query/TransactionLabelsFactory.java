@@ -20,7 +20,8 @@ class TransactionLabelsFactory {
     @Bean(preDestroy = "close")
     TransactionLabeller transactionLabeller(ClickHouse clickHouse, MeterRegistry registry,
                                             @Value("${fnscope.transaction-labels.max-nodes:1000}") int maxNodes,
-                                            @Value("${fnscope.transaction-labels.max-busy:0.25}") double maxBusy) {
-        return new TransactionLabeller(clickHouse, maxNodes, maxBusy, registry);
+                                            @Value("${fnscope.transaction-labels.max-cached-nodes:200000}")
+                                            int maxCached) {
+        return new TransactionLabeller(clickHouse, maxNodes, maxCached, registry);
     }
 }

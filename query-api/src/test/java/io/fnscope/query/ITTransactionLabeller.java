@@ -1,5 +1,6 @@
 package io.fnscope.query;
 
+import io.fnscope.clickhouse.ConnectedTracesListener.Edge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,8 +14,8 @@ import static io.fnscope.query.TestObjects.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The transaction labeller on the embedded ClickHouse: edges written into trace_edges as the views write them (both
- * directions), then labelled as the writer's process would after a flush. Each test has a tenant of its own.
+ * The transaction labeller on the embedded ClickHouse: edges as the writer hands them over after a flush, labels
+ * read back from trace_edges. Each test has a tenant of its own.
  */
 class ITTransactionLabeller {
     static QueryApiHarness api;
@@ -23,7 +24,7 @@ class ITTransactionLabeller {
     @BeforeAll
     static void start() {
         api = new QueryApiHarness();
-        labeller = new TransactionLabeller(api.clickHouse, 1000, 1.0, new SimpleMeterRegistry());
+        labeller = new TransactionLabeller(api.clickHouse, 1000, 10_000, new SimpleMeterRegistry());
     }
 
     @AfterAll
@@ -33,40 +34,50 @@ class ITTransactionLabeller {
     }
 
     @Test
-    void aTransactionIsLabelledOnceWhicheverTraceIsWrittenAndLabellingAgainWritesNothing() {
-        edges("chain", "a", "b", "b", "c", "a", "m:1");
-        assertThat(labeller.label("chain", List.of("b"))).isEqualTo(4); // a, b, c and a's message
-        assertThat(members("chain", "c:a")).containsExactlyInAnyOrder("a", "b", "c", "m:1");
-        assertThat(labelsOf("chain", "c")).containsExactly("c:a");
-        assertThat(labeller.label("chain", List.of("a", "b", "c"))).isZero(); // a redelivered flush
-        assertThat(members("chain", "c:a")).hasSize(4);
+    void aTransactionIsLabelledOnceItHasTwoTracesAndARedeliveredFlushWritesNothing() {
+        // a produces m:1 (nothing to join yet); b consumes it and links to a; c links to b
+        assertThat(labeller.label("chain", edges("a", "m:1"))).isZero();
+        assertThat(labeller.label("chain", edges("b", "m:1", "b", "a", "c", "b"))).isEqualTo(4);
+        assertThat(peers("chain", "c:a")).containsExactlyInAnyOrder("a", "b", "c", "m:1");
+        assertThat(peers("chain", "b")).containsExactly("c:a");
+        assertThat(labeller.label("chain", edges("b", "m:1", "b", "a", "c", "b"))).isZero(); // redelivered
         assertThat(rows("chain", "c:a")).isEqualTo(4); // no row twice
+        // The label's rows carry the nodes' time, so the search's time-bounded lookups find them.
+        assertThat(api.clickHouse.query("SELECT toUnixTimestamp64Nano(min(start_time)) AS t FROM "
+                + api.clickHouse.database() + ".trace_edges WHERE tenant = 'chain' AND node = 'c:a'", Map.of(),
+                r -> r.getLong("t")).getFirst()).isEqualTo(T0);
     }
 
     @Test
-    void aLaterTraceThatJoinsTwoTransactionsMergesTheirLabels() {
-        edges("merge", "a", "b", "x", "y", "y", "m:9");
-        labeller.label("merge", List.of("a", "b"));
-        labeller.label("merge", List.of("y"));
-        assertThat(members("merge", "c:x")).containsExactlyInAnyOrder("x", "y", "m:9");
-        // q, written later, links to b and consumes m:9
-        edges("merge", "q", "b", "q", "m:9");
-        assertThat(labeller.label("merge", List.of("q"))).isEqualTo(4); // q joins c:a, and so do x, y and m:9
-        assertThat(members("merge", "c:a")).containsExactlyInAnyOrder("a", "b", "q", "x", "y", "m:9");
-        assertThat(labelsOf("merge", "x")).containsExactly("c:a", "c:x"); // the old label stays, a subset
+    void whenTwoTransactionsMeetTheSmallerJoinsTheLargersLabel() {
+        labeller.label("merge", edges("a", "b"));
+        labeller.label("merge", edges("x", "y", "y", "m:9", "z", "y"));
+        assertThat(peers("merge", "c:a")).containsExactlyInAnyOrder("a", "b");
+        assertThat(peers("merge", "c:x")).containsExactlyInAnyOrder("x", "y", "z", "m:9");
+        // q, written later, links to b and consumes m:9: {a, b} joins {x, y, z, m:9}, the larger
+        assertThat(labeller.label("merge", edges("q", "b", "q", "m:9"))).isEqualTo(3); // q, a, b
+        assertThat(peers("merge", "c:x")).containsExactlyInAnyOrder("a", "b", "q", "x", "y", "z", "m:9");
+        assertThat(peers("merge", "a")).containsExactlyInAnyOrder("c:a", "c:x"); // the old label stays, a subset
     }
 
     @Test
-    void aLoneTraceATooBigTransactionAndAnotherTenantAreLeftAlone() {
-        edges("lone", "solo", "m:only-mine");
-        assertThat(labeller.label("lone", List.of("solo"))).isZero(); // one trace and its message: nothing to join
-        edges("big", "t1", "t2", "t2", "t3", "t3", "t4");
-        try (TransactionLabeller small = new TransactionLabeller(api.clickHouse, 3, 1.0, new SimpleMeterRegistry())) {
-            assertThat(small.label("big", List.of("t4"))).isZero(); // 4 nodes over max-nodes 3
-            assertThat(small.label("other-tenant", List.of("t4"))).isZero(); // the edges are tenant big's
+    void aLoneTraceATooBigTransactionAndAForgottenTraceAreLeftToTheSearch() {
+        assertThat(labeller.label("lone", edges("solo", "m:only-mine", "solo", "m:also-mine"))).isZero();
+        try (TransactionLabeller capped = new TransactionLabeller(api.clickHouse, 3, 100, new SimpleMeterRegistry())) {
+            assertThat(capped.label("big", edges("t1", "t2", "t2", "t3"))).isEqualTo(3);
+            assertThat(capped.label("big", edges("t3", "t4"))).isZero(); // 4 nodes over max-nodes 3: kept apart
+            assertThat(peers("big", "t4")).isEmpty();
         }
-        assertThat(labeller.label("big", List.of("t4"))).isEqualTo(4);
+        try (TransactionLabeller forgetful = new TransactionLabeller(api.clickHouse, 3, 3, new SimpleMeterRegistry())) {
+            assertThat(forgetful.label("forget", edges("u1", "u2"))).isEqualTo(2);
+            forgetful.label("forget", edges("u5", "u6", "u6", "u7")); // remembering 3 nodes: u1, u2 forgotten
+            // u8 joining u1 labels the two afresh, under the same label, named for u1 (a label named for a trace
+            // only ever holds that trace's transaction)
+            assertThat(forgetful.label("forget", edges("u8", "u1"))).isEqualTo(2);
+            assertThat(peers("forget", "c:u1")).containsExactlyInAnyOrder("u1", "u2", "u8");
+        }
         assertThat(rows("other-tenant", "c:t1")).isZero();
+        assertThat(rows("big", "c:u1")).isZero(); // tenants apart
     }
 
     @Test
@@ -76,7 +87,12 @@ class ITTransactionLabeller {
         for (String t : List.of(s.t1, s.t2, s.t3, s.t4)) {
             before.add(api.get("/api/v1/transactions/" + t).body());
         }
-        assertThat(labeller.label("acme", List.of(s.t3))).isGreaterThanOrEqualTo(4);
+        // What the writer would have handed over: the index's trace -> peer edges, in time order.
+        List<Edge> written = api.clickHouse.query("SELECT node, peer, toUnixTimestamp64Nano(start_time) AS t FROM "
+                        + api.clickHouse.database() + ".trace_edges WHERE tenant = 'acme' AND NOT startsWith(node, 'm:')"
+                        + " ORDER BY start_time", Map.of(),
+                r -> new Edge(r.getString("node"), r.getString("peer"), r.getLong("t")));
+        assertThat(labeller.label("acme", written)).isGreaterThanOrEqualTo(4);
         List<String> after = new ArrayList<>();
         for (String t : List.of(s.t1, s.t2, s.t3, s.t4)) {
             after.add(api.get("/api/v1/transactions/" + t).body());
@@ -85,22 +101,13 @@ class ITTransactionLabeller {
         assertThat(before.getFirst()).contains("\"spanCount\":12");
     }
 
-    /** Pairs of nodes, each edge in both directions as the views write them. */
-    private static void edges(String tenant, String... pairs) {
+    /** Pairs of (trace, peer), at T0. */
+    private static List<Edge> edges(String... pairs) {
+        List<Edge> out = new ArrayList<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            api.clickHouse.execute("INSERT INTO " + api.clickHouse.database() + ".trace_edges VALUES"
-                            + " ({tenant:String}, {a:String}, {b:String}, fromUnixTimestamp64Nano({t:Int64})),"
-                            + " ({tenant:String}, {b:String}, {a:String}, fromUnixTimestamp64Nano({t:Int64}))",
-                    Map.of("tenant", tenant, "a", pairs[i], "b", pairs[i + 1], "t", T0));
+            out.add(new Edge(pairs[i], pairs[i + 1], T0));
         }
-    }
-
-    private static List<String> members(String tenant, String label) {
-        return peers(tenant, label);
-    }
-
-    private static List<String> labelsOf(String tenant, String node) {
-        return peers(tenant, node).stream().filter(p -> p.startsWith("c:")).sorted().toList();
+        return out;
     }
 
     private static List<String> peers(String tenant, String node) {

@@ -1,5 +1,6 @@
 package io.fnscope.writer;
 
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.pipeline.Signal;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -10,7 +11,6 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -106,10 +106,10 @@ final class PartitionBatch {
         return (TableBuffer.Spans) table(Table.SPANS);
     }
 
-    /** Per tenant, the traces of the batch that may join other traces ({@link TableBuffer.Spans#connected}). */
-    Map<String, Set<String>> connectedTraces() {
+    /** Per tenant, how the batch's spans connect their traces to others ({@link TableBuffer.Spans#edges}). */
+    Map<String, List<ConnectedTracesListener.Edge>> traceEdges() {
         TableBuffer t = tables.get(Table.SPANS);
-        return t == null ? Map.of() : ((TableBuffer.Spans) t).connected;
+        return t == null ? Map.of() : ((TableBuffer.Spans) t).edges;
     }
 
     TableBuffer.Invocations invocations() {

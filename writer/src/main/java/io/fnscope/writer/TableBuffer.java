@@ -1,16 +1,14 @@
 package io.fnscope.writer;
 
-import com.google.protobuf.ByteString;
 import io.fnscope.clickhouse.Column;
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.clickhouse.RowBinaryBody;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The rows of one table for one source partition's batch, column by column: what one INSERT sends, as one
@@ -257,24 +255,24 @@ abstract class TableBuffer {
         final Bytes droppedEvents = plain("dropped_events_count");
         final Bytes droppedLinks = plain("dropped_links_count");
         /**
-         * Per tenant, the traces of the batch with a span that may join them to other traces
-         * ({@link TraceRows#joinsOtherTraces}): what the writer tells its {@code ConnectedTracesListener} after the
-         * flush. A superset is harmless (rows of a record rolled back stay in it).
+         * Per tenant, how the batch's spans connect their traces to others ({@link TraceRows#addEdges}): what the
+         * writer tells its {@code ConnectedTracesListener} after the flush. Rows of a record rolled back stay in it,
+         * which is harmless: the edges are an accelerator's input.
          */
-        final Map<String, Set<String>> connected = new HashMap<>();
+        final Map<String, List<ConnectedTracesListener.Edge>> edges = new HashMap<>();
 
         Spans() {
             super(Table.SPANS);
         }
 
-        void connected(String tenant, ByteString traceId) {
-            connected.computeIfAbsent(tenant, t -> new HashSet<>()).add(Ids.hex(traceId));
+        List<ConnectedTracesListener.Edge> edges(String tenant) {
+            return edges.computeIfAbsent(tenant, t -> new ArrayList<>());
         }
 
         @Override
         void clear() {
             super.clear();
-            connected.clear();
+            edges.clear();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.fnscope.writer;
 
+import com.google.protobuf.ByteString;
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.cost.DurationSource;
 import io.fnscope.cost.InitBilling;
 import io.fnscope.cost.InvocationPricer;
@@ -84,9 +86,7 @@ final class TraceRows {
                 for (Span span : ss.getSpansList()) {
                     writeSpan(spans, tenantBytes, span, resource, scopeName, scopeVersion);
                     spanCount++;
-                    if (joinsOtherTraces(span)) {
-                        spans.connected(tenant, span.getTraceId());
-                    }
+                    addEdges(span, spans.edges(tenant));
                     if (resource.isFunction && isServerOrConsumer(span)) {
                         String id = invocationAttribute(span);
                         boolean entry = false;
@@ -110,33 +110,34 @@ final class TraceRows {
         return new Counts(spanCount, invocationCount);
     }
 
-    /**
-     * Whether the span may join its trace to traces stored before it, which is when the query API's transaction
-     * labeller has work: a link to another trace, or a message id on a span that is not the message's producer (a
-     * consumer, or a receive). A producer's message id alone joins nothing yet: its consumers, written later, reach
-     * the producer's trace through the message (a consumer written first leaves that hop unlabelled, and the search
-     * follows it hop by hop).
-     */
     static final String MESSAGE_ID = "messaging.message.id";
 
-    static boolean joinsOtherTraces(Span span) {
+    /**
+     * Adds the span's edges in the query API's trace_edges sense (0202, 0203 there): its trace to each other trace it
+     * links to, and to {@code m:<message id>} when it carries one. The labeller of business transactions works from
+     * them. A string or integer id, as the view reads it; any other type is left out (ids are strings in practice).
+     */
+    static void addEdges(Span span, List<ConnectedTracesListener.Edge> out) {
+        String trace = null;
         for (int i = 0, n = span.getLinksCount(); i < n; i++) {
-            if (!span.getLinks(i).getTraceId().equals(span.getTraceId())) {
-                return true;
+            ByteString linked = span.getLinks(i).getTraceId();
+            if (!linked.equals(span.getTraceId())) {
+                trace = trace == null ? Ids.hex(span.getTraceId()) : trace;
+                out.add(new ConnectedTracesListener.Edge(trace, Ids.hex(linked), span.getStartTimeUnixNano()));
             }
-        }
-        if (span.getKind() == Span.SpanKind.SPAN_KIND_PRODUCER) {
-            return false;
         }
         for (int i = 0, n = span.getAttributesCount(); i < n; i++) {
             KeyValue kv = span.getAttributes(i);
             if (MESSAGE_ID.equals(kv.getKey())) {
                 AnyValue v = kv.getValue();
-                return v.hasStringValue() ? !v.getStringValue().isEmpty()
-                        : v.getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET;
+                String id = v.hasStringValue() ? v.getStringValue() : v.hasIntValue() ? Long.toString(v.getIntValue()) : "";
+                if (!id.isEmpty()) {
+                    out.add(new ConnectedTracesListener.Edge(trace == null ? Ids.hex(span.getTraceId()) : trace,
+                            "m:" + id, span.getStartTimeUnixNano()));
+                }
+                return;
             }
         }
-        return false;
     }
 
     private void writeSpan(TableBuffer.Spans s, byte[] tenant, Span span, ResourceInfo resource, byte[] scopeName,

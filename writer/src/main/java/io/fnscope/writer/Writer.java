@@ -172,7 +172,7 @@ final class Writer implements AutoCloseable {
         this.hook = hook;
     }
 
-    /** Told after each completed flush which traces of it connect to other traces. */
+    /** Told after each completed flush how its traces connect to others. */
     void connectedTraces(ConnectedTracesListener listener) {
         this.connectedTraces = listener;
     }
@@ -759,10 +759,13 @@ final class Writer implements AutoCloseable {
     }
 
     private void completed(Flush f) {
-        Map<String, Set<String>> connected = new HashMap<>();
+        Map<String, List<ConnectedTracesListener.Edge>> edges = new HashMap<>();
         for (PartitionBatch b : f.batches) {
-            b.connectedTraces().forEach((tenant, ids) -> connected.computeIfAbsent(tenant, t -> new HashSet<>())
-                    .addAll(ids));
+            b.traceEdges().forEach((tenant, e) -> {
+                if (!e.isEmpty()) {
+                    edges.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(e);
+                }
+            });
             long written = 0;
             long writtenItems = 0;
             long dead = 0;
@@ -792,8 +795,8 @@ final class Writer implements AutoCloseable {
             recycle(b);
         }
         current = null;
-        if (!connected.isEmpty()) {
-            connectedTraces.written(connected);
+        if (!edges.isEmpty()) {
+            connectedTraces.written(edges);
         }
         if (f.attempts > 0) {
             LOG.info("Flush of {} succeeded after {} retries", f.partitions(), f.attempts);

@@ -1,6 +1,7 @@
 package io.fnscope.writer;
 
 import com.google.protobuf.ByteString;
+import io.fnscope.clickhouse.ConnectedTracesListener;
 import io.fnscope.pipeline.Signal;
 import io.fnscope.pipeline.TelemetryHeaders;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static io.fnscope.writer.TestObjects.*;
@@ -154,30 +154,28 @@ class ITWriter {
     }
 
     @Test
-    void afterAFlushTheListenerIsToldWhichTracesMayJoinOthers() {
+    void afterAFlushTheListenerIsToldHowItsTracesConnect() {
         try (WriterHarness h = new WriterHarness()) {
             Writer w = h.writer(h.settings(), new SimpleMeterRegistry());
-            List<Map<String, Set<String>>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Map<String, List<ConnectedTracesListener.Edge>>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
             w.connectedTraces(told::add);
             ByteString producer = traceId();
             ByteString consumer = traceId();
             ByteString alone = traceId();
-            ByteString subscriber = traceId();
             Span send = serverSpan(producer, "orders send", T0_NANOS, 5).setKind(Span.SpanKind.SPAN_KIND_PRODUCER)
                     .addAttributes(attr("messaging.message.id", "m-1")).build();
             Span process = serverSpan(consumer, "orders process", T0_NANOS + 1_000_000_000L, 5)
-                    .setKind(Span.SpanKind.SPAN_KIND_CONSUMER)
+                    .setKind(Span.SpanKind.SPAN_KIND_CONSUMER).addAttributes(attr("messaging.message.id", "m-1"))
                     .addLinks(Span.Link.newBuilder().setTraceId(producer).setSpanId(send.getSpanId())).build();
             Span inner = serverSpan(alone, "GET /", T0_NANOS, 5) // links only inside its own trace
                     .addLinks(Span.Link.newBuilder().setTraceId(alone).setSpanId(spanId())).build();
-            Span event = serverSpan(subscriber, "orders-bus process", T0_NANOS + 2_000_000_000L, 5)
-                    .setKind(Span.SpanKind.SPAN_KIND_CONSUMER).addAttributes(attr("messaging.message.id", "evt-1"))
-                    .build();
             h.send(record(h.topic(Signal.TRACES), "acme", Signal.TRACES,
-                    request(serviceResource("orders"), send, process, inner, event).toByteArray(), 4));
+                    request(serviceResource("orders"), send, process, inner).toByteArray(), 3));
             WriterHarness.stepUntil(w, h.clock, () -> !told.isEmpty(), TIMEOUT);
-            // The producer's own message joins nothing yet; the consumers (a link, a consumed message) may.
-            assertThat(told).containsExactly(Map.of("acme", Set.of(Ids.hex(consumer), Ids.hex(subscriber))));
+            assertThat(told).containsExactly(Map.of("acme", List.of(
+                    new ConnectedTracesListener.Edge(Ids.hex(producer), "m:m-1", T0_NANOS),
+                    new ConnectedTracesListener.Edge(Ids.hex(consumer), Ids.hex(producer), T0_NANOS + 1_000_000_000L),
+                    new ConnectedTracesListener.Edge(Ids.hex(consumer), "m:m-1", T0_NANOS + 1_000_000_000L))));
         }
     }
 
