@@ -134,6 +134,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         List<String> nodes = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         List<Long> times = new ArrayList<>();
+        List<Component> of = new ArrayList<>();
         for (Component k : touched) {
             if (k.merged != null || k.traces < 2) {
                 continue; // merged into another since, or one trace and its messages: nothing to join yet
@@ -142,10 +143,11 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                 k.label = COMPONENT_NODE + k.smallestTrace;
             }
             for (Map.Entry<String, Long> node : k.nodes.entrySet()) {
-                if (k.written.add(node.getKey())) {
+                if (!k.written.contains(node.getKey())) {
                     nodes.add(node.getKey());
                     peers.add(k.label);
                     times.add(node.getValue());
+                    of.add(k);
                 }
             }
         }
@@ -159,6 +161,9 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                     out.string(tenant).string(peers.get(i)).string(nodes.get(i)).dateTime64Nanos(times.get(i));
                 }
             }, InsertOptions.NONE);
+        }
+        for (int i = 0; i < nodes.size(); i++) { // once stored: after a failed insert, the next growth writes them
+            of.get(i).written.add(nodes.get(i));
         }
         labelledNodes.increment(nodes.size());
         return nodes.size();
