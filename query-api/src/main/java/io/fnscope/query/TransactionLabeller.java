@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,8 +59,8 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
     private final int maxNodes;
     private final int maxCached;
     private final ThreadPoolExecutor worker;
-    /** Per tenant; used on the worker thread (or the caller's of {@link #label}) only. */
-    private final Map<String, Components> tenants = new HashMap<>();
+    /** All tenants' nodes in one bound; used on the worker thread (or the caller's of {@link #label}) only. */
+    private final Components components = new Components();
     private final Counter labelledNodes;
     private final Counter dropped;
     private final Counter failures;
@@ -123,10 +122,9 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
      * time-bounded lookups find them and they expire with the node's data.
      */
     public int label(String tenant, List<Edge> edges) {
-        Components c = tenants.computeIfAbsent(tenant, t -> new Components());
         Set<Component> touched = new LinkedHashSet<>();
         for (Edge e : edges) {
-            Component joined = c.join(e.trace(), e.peer(), e.timeNanos());
+            Component joined = components.join(tenant, e.trace(), e.peer(), e.timeNanos());
             if (joined != null) {
                 touched.add(joined);
             }
@@ -192,24 +190,31 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         }
     }
 
-    /** The components of one tenant, by node, forgetting the nodes seen least recently beyond {@code maxCached}. */
+    /** A tenant's node. */
+    private record Node(String tenant, String id) {
+    }
+
+    /**
+     * The components of every tenant (a component never spans two), by node, forgetting the nodes seen least
+     * recently beyond {@code maxCached} all tenants together: the heap it takes does not grow with the tenants.
+     */
     private final class Components {
-        private final LinkedHashMap<String, Component> of = new LinkedHashMap<>(1024, 0.75f, true) {
+        private final LinkedHashMap<Node, Component> of = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Component> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Node, Component> eldest) {
                 if (size() <= maxCached) {
                     return false;
                 }
                 Component k = current(eldest.getValue());
-                k.nodes.remove(eldest.getKey()); // its rows, if any, stay; it is no longer joined from here
+                k.nodes.remove(eldest.getKey().id()); // its rows, if any, stay; it is no longer joined from here
                 return true;
             }
         };
 
         /** Joins the components of {@code a} and {@code b}; the component they are in, or null if kept apart. */
-        Component join(String a, String b, long time) {
-            Component ka = componentOf(a, time);
-            Component kb = componentOf(b, time);
+        Component join(String tenant, String a, String b, long time) {
+            Component ka = componentOf(new Node(tenant, a), time);
+            Component kb = componentOf(new Node(tenant, b), time);
             if (ka == kb) {
                 return ka;
             }
@@ -225,20 +230,20 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
             }
             for (Map.Entry<String, Long> node : small.nodes.entrySet()) {
                 big.add(node.getKey(), node.getValue());
-                of.put(node.getKey(), big);
+                of.put(new Node(tenant, node.getKey()), big);
             }
             small.merged = big;
             return big;
         }
 
-        private Component componentOf(String node, long time) {
+        private Component componentOf(Node node, long time) {
             Component k = of.get(node);
             if (k == null) {
                 k = new Component();
                 of.put(node, k);
             }
             k = current(k);
-            k.add(node, time);
+            k.add(node.id(), time);
             return k;
         }
 

@@ -76,6 +76,11 @@ class ITTransactionLabeller {
             assertThat(forgetful.label("forget", edges("u8", "u1"))).isEqualTo(2);
             assertThat(peers("forget", "c:u1")).containsExactlyInAnyOrder("u1", "u2", "u8");
         }
+        // The same ids in two tenants are two transactions: tenant-b's label does not reach tenant-a's x1.
+        labeller.label("tenant-a", edges("x1", "x2"));
+        labeller.label("tenant-b", edges("x2", "x3"));
+        assertThat(peers("tenant-b", "c:x2")).containsExactlyInAnyOrder("x2", "x3");
+        assertThat(peers("tenant-a", "c:x1")).containsExactlyInAnyOrder("x1", "x2");
         assertThat(rows("other-tenant", "c:t1")).isZero();
         assertThat(rows("big", "c:u1")).isZero(); // tenants apart
     }
