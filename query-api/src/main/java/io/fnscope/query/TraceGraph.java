@@ -38,7 +38,8 @@ final class TraceGraph {
      * <p>Transaction labels ({@link TransactionLabeller}) shorten the rounds: a node's label ({@code c:<label>}) is
      * read with its other peers, and reading the label lists every node labelled with it, whose edges the next round
      * reads, all at once. So a transaction whose nodes are labelled takes three rounds (the root, its label, the
-     * members) whatever its length. Only the real edges count for depth, and every node reached is still read, so a
+     * members) whatever its length, two when the first lookup reads the root's label's members too (the transaction
+     * search's does). Only the real edges count for depth, and every node reached is still read, so a
      * node the labeller missed is found hop by hop as without labels. A label with more than {@code cap} members is
      * not followed.
      */

@@ -76,6 +76,7 @@ final class TraceRows {
         int spanCount = 0;
         int invocationCount = 0;
         invocationsInRequest.clear();
+        List<ConnectedTracesListener.Edge> edges = spans.edges(tenant);
         for (ResourceSpans rs : request.getResourceSpansList()) {
             ResourceInfo resource = ResourceInfo.of(rs.getResource(), text, scratch, mapScratch);
             byte[] tenantBytes = encoded(tenant);
@@ -86,7 +87,7 @@ final class TraceRows {
                 for (Span span : ss.getSpansList()) {
                     writeSpan(spans, tenantBytes, span, resource, scopeName, scopeVersion);
                     spanCount++;
-                    addEdges(span, spans.edges(tenant));
+                    addEdges(span, edges);
                     if (resource.isFunction && isServerOrConsumer(span)) {
                         String id = invocationAttribute(span);
                         boolean entry = false;
