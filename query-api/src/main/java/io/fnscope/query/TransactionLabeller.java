@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
 public final class TransactionLabeller implements ConnectedTracesListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLabeller.class);
     static final String COMPONENT_NODE = "c:";
-    private static final int QUEUE = 64;
+    /** Flushes waiting at most (each holds its edges, ~200 bytes apiece: a few MB a flush under load). */
+    private static final int QUEUE = 8;
     static final String TABLE = "trace_edges";
     static final List<Column> COLUMNS = List.of(Column.of("tenant", "LowCardinality(String)"),
             Column.of("node", "String"), Column.of("peer", "String"), Column.of("start_time", "DateTime64(9)"));
