@@ -12,6 +12,7 @@ import java.util.Map;
 
 import static io.fnscope.query.TestObjects.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The transaction labeller on the embedded ClickHouse: edges as the writer hands them over after a flush, labels
@@ -104,6 +105,81 @@ class ITTransactionLabeller {
         }
         assertThat(after).isEqualTo(before);
         assertThat(before.getFirst()).contains("\"spanCount\":12");
+    }
+
+    @Test
+    void labelsAFailedInsertLostAreWrittenWhenTheTransactionGrowsAndABusyLabellerDropsFlushes() throws Exception {
+        SwitchedInserts ch = new SwitchedInserts(api.clickHouse);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TransactionLabeller l = new TransactionLabeller(ch, 1000, 10_000, registry)) {
+            ch.mode = "fail";
+            assertThatThrownBy(() -> l.label("retry", edges("r1", "r2"))).hasMessageContaining("down");
+            ch.mode = "pass";
+            assertThat(l.label("retry", edges("r3", "r2"))).isEqualTo(3); // r1 and r2 again, with r3
+            assertThat(peers("retry", "c:r1")).containsExactlyInAnyOrder("r1", "r2", "r3");
+
+            // A labeller stuck in an insert: the writer's calls return at once, and what cannot wait is dropped.
+            ch.mode = "block";
+            long started = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                l.written(Map.of("busy", edges("b" + i, "c" + i)));
+            }
+            assertThat(System.nanoTime() - started).isLessThan(5_000_000_000L);
+            assertThat(registry.get("fnscope.transaction.labels.dropped").counter().count())
+                    .isEqualTo(20 - 1 - 8); // one in the insert, eight waiting
+            ch.release.countDown();
+        }
+    }
+
+    /**
+     * The real engine, with inserts that can be made to fail (as an unreachable server) or to wait: not a mock, what
+     * gets through is stored and read back.
+     */
+    static final class SwitchedInserts implements io.fnscope.clickhouse.ClickHouse {
+        final io.fnscope.clickhouse.ClickHouse engine;
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile String mode = "pass";
+
+        SwitchedInserts(io.fnscope.clickhouse.ClickHouse engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public String database() {
+            return engine.database();
+        }
+
+        @Override
+        public void execute(String sql, Map<String, ?> params, io.fnscope.clickhouse.QueryOptions options) {
+            engine.execute(sql, params, options);
+        }
+
+        @Override
+        public <T> List<T> query(String sql, Map<String, ?> params, io.fnscope.clickhouse.QueryOptions options,
+                                 io.fnscope.clickhouse.RowMapper<T> mapper) {
+            return engine.query(sql, params, options, mapper);
+        }
+
+        @Override
+        public void insert(String table, List<io.fnscope.clickhouse.Column> columns,
+                           io.fnscope.clickhouse.RowBinaryBody body, io.fnscope.clickhouse.InsertOptions options) {
+            if ("fail".equals(mode)) {
+                throw new io.fnscope.clickhouse.ClickHouseUnavailableException("ClickHouse is down (test)", true, null);
+            }
+            if ("block".equals(mode)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            engine.insert(table, columns, body, options);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Pairs of (trace, peer), at T0. */
