@@ -49,7 +49,7 @@ public final class QueryBench {
     static final Instant BASE = Instant.parse("2026-11-20T00:00:00Z");
     static final long TRACE_SPACING_US = 86_400;
     /** Part of the data's stamp: a change to what generate() makes beyond the SQL files (labels) regenerates it. */
-    static final String GENERATOR = "labels-2";
+    static final String GENERATOR = "labels-3";
 
     private QueryBench() {
     }

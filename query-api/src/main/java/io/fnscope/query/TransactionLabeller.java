@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * Keeps a label on the traces of each business transaction, so that the transaction search reads a whole
  * transaction in two lookups however many hops it has ({@link TraceGraph#explore}), instead of one per hop.
  *
- * <p>A label is a node {@code c:<label>} in {@code trace_edges}, joined both ways to every node (trace or message)
- * of one transaction: {@code trace -> c:L} tells a trace's label, {@code c:L -> *} lists the transaction. Labels are
+ * <p>A label is a node {@code c:<label>} in {@code trace_edges}, joined to every node (trace or message) of one
+ * transaction: {@code trace -> c:L} tells a trace's label, {@code c:L -> *} lists the transaction. Labels are
  * only an accelerator: the search still reads the edges of every node it reaches, so a node without a label, or a
  * transaction split under two labels, costs rounds, never a wrong answer.
  *
@@ -36,11 +36,11 @@ import java.util.concurrent.TimeUnit;
  * and writes a component's rows once it holds two traces or more: so labelling reads nothing from ClickHouse. (An
  * earlier labeller read trace_edges outwards from each flush's traces: a lookup of thousands of random nodes reads
  * most of the index, and it cost the writer's process a quarter of its throughput; query-api/RATIONALE.md.) A new
- * component's label is {@code c:} and its smallest trace id; when two components meet, the smaller joins the
- * larger's label (its nodes get rows under it too; their old rows stay). A component that would grow past
+ * component's label is {@code c:} and the first half of its smallest trace id ({@link #labelFor}); when two
+ * components meet, the smaller joins the larger's label (its nodes get rows under it too; their old rows stay). A component that would grow past
  * {@code maxNodes} stops there. Rows already written are not written again, so a redelivered flush writes nothing.
  *
- * <p>What it remembers is bounded: the {@code maxCached} nodes seen last, per process. A trace that joins one the
+ * <p>What it remembers is bounded: the {@code maxCached} nodes seen last, all tenants together, per process. A trace that joins one the
  * labeller has forgotten (written long before, before a restart, or by another writer process) starts a component
  * of its own: the transaction then carries two labels, and the search takes a round more per label.
  *
@@ -139,7 +139,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                 continue; // merged into another since, or one trace and its messages: nothing to join yet
             }
             if (k.label == null) {
-                k.label = COMPONENT_NODE + k.smallestTrace;
+                k.label = labelFor(k.smallestTrace);
             }
             for (Map.Entry<String, Long> node : k.nodes.entrySet()) {
                 if (!k.written.contains(node.getKey())) {
@@ -151,10 +151,13 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
             }
         }
         if (!nodes.isEmpty()) {
-            // One RowBinary insert per flush and tenant: node -> label, then label -> node.
+            // One RowBinary insert per flush and tenant: trace -> label (where a search starts), then label -> node
+            // (what it lists). A message needs no row to its label: a search reaches messages from traces.
             clickHouse.insert(TABLE, COLUMNS, out -> {
                 for (int i = 0; i < nodes.size(); i++) {
-                    out.string(tenant).string(nodes.get(i)).string(peers.get(i)).dateTime64Nanos(times.get(i));
+                    if (!TraceGraph.isMessage(nodes.get(i))) {
+                        out.string(tenant).string(nodes.get(i)).string(peers.get(i)).dateTime64Nanos(times.get(i));
+                    }
                 }
                 for (int i = 0; i < nodes.size(); i++) {
                     out.string(tenant).string(peers.get(i)).string(nodes.get(i)).dateTime64Nanos(times.get(i));
@@ -166,6 +169,16 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         }
         labelledNodes.increment(nodes.size());
         return nodes.size();
+    }
+
+    /**
+     * The label of a component first written with {@code trace} as its smallest trace id: {@code c:} and the id's
+     * first 16 hex digits, half the bytes of the whole id in every row that names it. Two transactions would share a
+     * label only if their namesakes shared 64 random bits; even then each search keeps only what real edges connect
+     * to the trace asked for, so it would read more, never answer wrong.
+     */
+    static String labelFor(String trace) {
+        return COMPONENT_NODE + trace.substring(0, Math.min(16, trace.length()));
     }
 
     /** One connected component seen so far. */

@@ -41,8 +41,11 @@ class ITTransactionLabeller {
         assertThat(labeller.label("chain", edges("b", "m:1", "b", "a", "c", "b"))).isEqualTo(4);
         assertThat(peers("chain", "c:a")).containsExactlyInAnyOrder("a", "b", "c", "m:1");
         assertThat(peers("chain", "b")).containsExactly("c:a");
+        assertThat(peers("chain", "m:1")).as("a message needs no row to its label").isEmpty();
+        assertThat(TransactionLabeller.labelFor("0af7651916cd43dd8448eb211c80319c")).isEqualTo("c:0af7651916cd43dd");
         assertThat(labeller.label("chain", edges("b", "m:1", "b", "a", "c", "b"))).isZero(); // redelivered
         assertThat(rows("chain", "c:a")).isEqualTo(4); // no row twice
+        assertThat(rows("chain", "a") + rows("chain", "b") + rows("chain", "c")).isEqualTo(3);
         // The label's rows carry the nodes' time, so the search's time-bounded lookups find them.
         assertThat(api.clickHouse.query("SELECT toUnixTimestamp64Nano(min(start_time)) AS t FROM "
                 + api.clickHouse.database() + ".trace_edges WHERE tenant = 'chain' AND node = 'c:a'", Map.of(),
