@@ -135,7 +135,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         List<Long> times = new ArrayList<>();
         List<Component> of = new ArrayList<>();
         for (Component k : touched) {
-            if (k.merged != null || k.traces < 2) {
+            if (k.merged || k.traces < 2) {
                 continue; // merged into another since, or one trace and its messages: nothing to join yet
             }
             if (k.label == null) {
@@ -190,8 +190,11 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
         String label;
         String smallestTrace;
         int traces;
-        /** Set when this component was merged into another: the one to use instead. */
-        Component merged;
+        /**
+         * Set when this component was merged into another. Every node of it then maps to that other one, so nothing
+         * reaches it any more except a flush's list of components it touched, which must skip it.
+         */
+        boolean merged;
 
         void add(String node, long time) {
             Long had = nodes.putIfAbsent(node, time);
@@ -219,8 +222,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                 if (size() <= maxCached) {
                     return false;
                 }
-                Component k = current(eldest.getValue());
-                k.nodes.remove(eldest.getKey().id()); // its rows, if any, stay; it is no longer joined from here
+                eldest.getValue().nodes.remove(eldest.getKey().id()); // its rows, if any, stay; it is no longer joined from here
                 return true;
             }
         };
@@ -244,9 +246,9 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
             }
             for (Map.Entry<String, Long> node : small.nodes.entrySet()) {
                 big.add(node.getKey(), node.getValue());
-                of.put(new Node(tenant, node.getKey()), big);
+                of.put(new Node(tenant, node.getKey()), big); // a node already mapped: replacing it evicts nothing
             }
-            small.merged = big;
+            small.merged = true;
             return big;
         }
 
@@ -256,15 +258,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                 k = new Component();
                 of.put(node, k);
             }
-            k = current(k);
             k.add(node.id(), time);
-            return k;
-        }
-
-        private Component current(Component k) {
-            while (k.merged != null) {
-                k = k.merged;
-            }
             return k;
         }
     }

@@ -37,6 +37,11 @@ final class RecordRows {
         this.platform = new PlatformRows(pricer);
     }
 
+    /** Whether span edges are collected for a {@code ConnectedTracesListener}: only when someone listens. */
+    void collectTraceEdges(boolean collect) {
+        traces.collectEdges = collect;
+    }
+
     /**
      * Appends the rows of record {@code index} of {@code batch}.
      *

@@ -76,7 +76,7 @@ final class TraceRows {
         int spanCount = 0;
         int invocationCount = 0;
         invocationsInRequest.clear();
-        List<ConnectedTracesListener.Edge> edges = spans.edges(tenant);
+        List<ConnectedTracesListener.Edge> edges = collectEdges ? spans.edges(tenant) : null;
         for (ResourceSpans rs : request.getResourceSpansList()) {
             ResourceInfo resource = ResourceInfo.of(rs.getResource(), text, scratch, mapScratch);
             byte[] tenantBytes = encoded(tenant);
@@ -87,7 +87,9 @@ final class TraceRows {
                 for (Span span : ss.getSpansList()) {
                     writeSpan(spans, tenantBytes, span, resource, scopeName, scopeVersion);
                     spanCount++;
-                    addEdges(span, edges);
+                    if (edges != null) {
+                        addEdges(span, edges);
+                    }
                     if (resource.isFunction && isServerOrConsumer(span)) {
                         String id = invocationAttribute(span);
                         boolean entry = false;
@@ -112,6 +114,9 @@ final class TraceRows {
     }
 
     static final String MESSAGE_ID = "messaging.message.id";
+
+    /** Set by the writer when a listener takes the edges ({@link RecordRows#collectTraceEdges}). */
+    boolean collectEdges;
 
     /**
      * Adds the span's edges in the query API's trace_edges sense (0202, 0203 there): its trace to each other trace it

@@ -60,8 +60,11 @@ class WriterFactory {
         }
         Writer writer = build(cluster, clickHouse, pricer, fitted(settings, Runtime.getRuntime().maxMemory()), metrics,
                 Clock.systemUTC());
-        // The query API's transaction labels, in every process that writes (TransactionLabeller there).
-        writer.connectedTraces(traces -> connectedTraces.forEach(l -> l.written(traces)));
+        // The query API's transaction labels, in every process that writes (TransactionLabeller there). Without a
+        // listener the writer does not collect edges at all.
+        if (!connectedTraces.isEmpty()) {
+            writer.connectedTraces(traces -> connectedTraces.forEach(l -> l.written(traces)));
+        }
         return new WriterRunner(writer, settings.shutdownTimeout()).start();
     }
 
