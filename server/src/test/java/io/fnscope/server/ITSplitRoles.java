@@ -93,6 +93,14 @@ class ITSplitRoles {
                 // Transaction labels follow the writer: in the writer+API process, not in the collector.
                 assertThat(reader.getApplicationContext().containsBean(TransactionLabeller.class)).isTrue();
                 assertThat(collector.getApplicationContext().containsBean(TransactionLabeller.class)).isFalse();
+                // The writer's health is in the liveness of the process that writes, and only there.
+                var live = get(http, "http://127.0.0.1:" + apiPort + "/health/liveness", null);
+                assertThat(live.statusCode()).isEqualTo(200);
+                assertThat(json(live.body()).path("details").path("writer").path("status").asText()).isEqualTo("UP");
+                assertThat(json(live.body()).path("details").path("writer").path("details").path("state").asText())
+                        .isEqualTo("running");
+                assertThat(json(get(http, "http://127.0.0.1:" + collectorOpsPort + "/health", null).body())
+                        .path("details").has("writer")).isFalse();
 
                 // A function's SDK sends to the collector ...
                 String requestId = UUID.randomUUID().toString();

@@ -129,6 +129,8 @@ final class Writer implements AutoCloseable {
     private volatile boolean stopped;
     private FlushHook hook = FlushHook.NONE;
     private ConnectedTracesListener connectedTraces = traces -> { };
+    /** The failing flush's attempts and last error, for {@code /health}; null while flushes succeed. */
+    private volatile FlushFailure flushFailure;
     /** The batch ids of the flush being completed; flushes do not overlap, so one buffer serves them all. */
     private final TableBuffer.WrittenBatches writtenBatches = new TableBuffer.WrittenBatches();
 
@@ -210,6 +212,15 @@ final class Writer implements AutoCloseable {
 
     boolean isStopped() {
         return stopped;
+    }
+
+    /** The flush being retried: how often it failed and why (read from other threads); null while none fails. */
+    FlushFailure flushFailure() {
+        return flushFailure;
+    }
+
+    /** A flush that failed {@code attempts} times, the last one for {@code cause} ({@code message}). */
+    record FlushFailure(int attempts, String cause, String message) {
     }
 
     /**
@@ -796,6 +807,7 @@ final class Writer implements AutoCloseable {
             recycle(b);
         }
         current = null;
+        flushFailure = null;
         if (!edges.isEmpty()) {
             connectedTraces.written(edges);
         }
@@ -816,6 +828,7 @@ final class Writer implements AutoCloseable {
         backoff = Math.min(backoff, settings.retryMaxBackoff().toMillis());
         f.retryAt = clock.millis() + backoff;
         current = f;
+        flushFailure = new FlushFailure(f.attempts, cause, e.getMessage());
         metrics.retry(cause);
         if (!paused) {
             consumer.pause(consumer.assignment());

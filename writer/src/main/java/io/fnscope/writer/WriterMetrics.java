@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   rows per second is its rate.</li>
  *   <li>{@code fnscope_writer_insert_duration_seconds{table}}: histogram of one INSERT (one source partition, one
  *   table), including retries inside the transport.</li>
- *   <li>{@code fnscope_writer_insert_rows{table}}, {@code fnscope_writer_insert_bytes{table}}: rows and RowBinary
- *   bytes per INSERT.</li>
+ *   <li>{@code fnscope_writer_insert_rows{table}}, {@code fnscope_writer_insert_bytes{table}}: rows and encoded
+ *   bytes (Native column data) per INSERT.</li>
  *   <li>{@code fnscope_writer_freshness_seconds}: histogram, per record, of the time from the collector accepting it
  *   ({@code fnscope-received-at}) to its rows being queryable (insert done).</li>
  *   <li>{@code fnscope_writer_lag_records{topic,partition}}: end offset minus the writer's position, per assigned
@@ -115,7 +115,7 @@ final class WriterMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         summary("fnscope.writer.insert.rows", "Rows per INSERT", table, "rows").record(rows);
-        summary("fnscope.writer.insert.bytes", "RowBinary bytes per INSERT", table, "bytes").record(bytes);
+        summary("fnscope.writer.insert.bytes", "Encoded bytes (Native column data) per INSERT", table, "bytes").record(bytes);
     }
 
     void batchLookup(long nanos) {

@@ -12,6 +12,8 @@ final class WriterRunner {
     private final Writer writer;
     private final Duration shutdownTimeout;
     private final Thread thread;
+    /** What ended the loop, when it ended by an error rather than {@link #stop()}. */
+    private volatile Throwable failure;
 
     WriterRunner(Writer writer, Duration shutdownTimeout) {
         this.writer = writer;
@@ -28,6 +30,11 @@ final class WriterRunner {
         return writer;
     }
 
+    /** The error that ended the loop, or null while it runs or after an orderly stop. */
+    Throwable failure() {
+        return failure;
+    }
+
     private void loop() {
         try {
             writer.subscribe();
@@ -35,6 +42,7 @@ final class WriterRunner {
             writer.run();
             LOG.info("Writer stopped");
         } catch (Throwable t) {
+            failure = t;
             LOG.error("Writer loop ended by an unexpected error; no more telemetry is written until restart", t);
             writer.close();
         }

@@ -2,10 +2,13 @@ package io.fnscope.writer;
 
 import io.fnscope.pipeline.Signal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthResult;
 import io.opentelemetry.proto.trace.v1.Span;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +41,12 @@ class ITWriterFailures {
             Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed = h.committed(null);
             assertThat(committed.values()).allSatisfy(o -> assertThat(o.metadata()).startsWith(Writer.PLAN_PREFIX));
             assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isZero();
+            // /health says why, and stays UP: the writer retries by itself, a restart would not help.
+            HealthResult retrying = health(w);
+            assertThat(retrying.getStatus()).isEqualTo(HealthStatus.UP);
+            assertThat(details(retrying)).containsEntry("state", "running")
+                    .hasEntrySatisfying("failedFlushAttempts", n -> assertThat((Integer) n).isGreaterThanOrEqualTo(4))
+                    .hasEntrySatisfying("lastFlushError", m -> assertThat((String) m).startsWith("clickhouse: "));
 
             // Back, but invocations are still refused: the other tables go in, the flush waits for the last one.
             ch.up();
@@ -53,11 +62,51 @@ class ITWriterFailures {
                     .containsEntry("function_minute.invocations", 18L).containsEntry("edges_minute.calls", 24L)
                     .containsEntry("metric_points", 2L).containsEntry("logs", 2L).containsEntry("lambda_platform_events", 12L);
             assertThat(registry.get("fnscope.writer.paused").gauge().value()).isZero();
+            assertThat(details(health(w))).containsOnlyKeys("state");
 
             // And the partitions were resumed: new records flow.
             sendMix(h, 2);
             WriterHarness.stepUntil(w, h.clock, () -> h.count("SELECT count() FROM {db}.spans") == 42, TIMEOUT);
         }
+    }
+
+    @Test
+    void aWriterLoopEndedByAnErrorIsDownInLivenessWithTheError() throws InterruptedException {
+        try (WriterHarness h = new WriterHarness()) {
+            WriterSettings settings = h.settings().withFlush(Duration.ofMillis(500), 1, 512L * 1024 * 1024);
+            Writer w = WriterFactory.build(h.cluster, h.clickHouse, h.pricer, settings,
+                    new WriterMetrics(new SimpleMeterRegistry()), java.time.Clock.systemUTC());
+            w.hook(() -> {
+                throw new InternalError("a defect in the flush");
+            });
+            WriterRunner runner = new WriterRunner(w, Duration.ofSeconds(5));
+            WriterHealth health = new WriterHealth(runner);
+            assertThat(result(health).getStatus()).isEqualTo(HealthStatus.UP);
+            runner.start();
+            h.send(traceRecord(h, "orders", "req-1", T0_NANOS), 0);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (runner.failure() == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            HealthResult down = result(health);
+            assertThat(down.getStatus()).isEqualTo(HealthStatus.DOWN);
+            assertThat(details(down)).containsEntry("state", "failed")
+                    .containsEntry("error", "java.lang.InternalError: a defect in the flush");
+            runner.stop();
+        }
+    }
+
+    private static HealthResult health(Writer w) {
+        return result(new WriterHealth(new WriterRunner(w, Duration.ofSeconds(1))));
+    }
+
+    private static HealthResult result(WriterHealth health) {
+        return Flux.from(health.getResult()).blockFirst();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> details(HealthResult r) {
+        return (Map<String, Object>) r.getDetails();
     }
 
     @Test
