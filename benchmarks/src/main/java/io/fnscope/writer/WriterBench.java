@@ -318,13 +318,22 @@ public final class WriterBench {
         p.put("fnscope.auth.keys[0].role", "ingest");
         p.put("fnscope.auth.keys[0].sha256", KeyHash.sha256Hex(key));
         o.forEach((k, v) -> {
-            if (!k.equals("rate") && !k.equals("seconds") && !k.equals("warmup") && !k.equals("traces-per-record")) {
+            if (!k.equals("rate") && !k.equals("seconds") && !k.equals("warmup") && !k.equals("traces-per-record")
+                    && !k.equals("table-settings")) {
                 // A full key (fnscope.kafka.partitions=1) is passed as is, a short one is the writer's.
                 p.put(k.startsWith("fnscope.") ? k : "fnscope.writer." + k, v);
             }
         });
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p);
         WriterMetrics metrics = server.getApplicationContext().getBean(WriterMetrics.class);
+        if (o.containsKey("table-settings")) { // exploration: e.g. table-settings=merge_selector_base=10
+            ClickHouse ch = server.getApplicationContext().getBean(ClickHouse.class);
+            for (String table : ch.query("SELECT name FROM system.tables WHERE database = {db:String} "
+                    + "AND engine LIKE '%MergeTree'", Map.of("db", ch.database()), r -> r.getString("name"))) {
+                ch.execute("ALTER TABLE " + ch.database() + "." + table + " MODIFY SETTING " + o.get("table-settings").replace(';', ','));
+            }
+            System.out.println("every MergeTree table: " + o.get("table-settings"));
+        }
         Histogram window = new Histogram(600_000, 3);
         AtomicLong measuring = new AtomicLong();
         metrics.observeFreshness(ms -> {
@@ -391,6 +400,15 @@ public final class WriterBench {
                 (int) (requestsPerSecond * spansPerRequest), requestsPerSecond, spansPerRequest, sent.get(), failed.get(),
                 h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
                 h.getMaxValue(), cpuUse, load, loadAfter);
+        // Where the writer's engine time goes at this load: how many inserts per table, and how long each took.
+        var registry = server.getApplicationContext().getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        StringBuilder inserts = new StringBuilder();
+        registry.find("fnscope.writer.insert.duration").timers().stream()
+                .sorted(java.util.Comparator.comparing(t -> t.getId().getTag("table")))
+                .forEach(t -> inserts.append(String.format(Locale.ROOT, " %s %d x %.0f ms", t.getId().getTag("table"),
+                        t.count(), t.mean(TimeUnit.MILLISECONDS))));
+        double flushes = registry.find("fnscope.writer.flushes").counters().stream().mapToDouble(c -> c.count()).sum();
+        System.out.printf(Locale.ROOT, "whole run: %.0f flushes; inserts (count x mean):%s%n", flushes, inserts);
         server.close();
         deleteTree(dir);
     }
