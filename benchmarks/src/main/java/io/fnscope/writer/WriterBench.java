@@ -172,6 +172,12 @@ public final class WriterBench {
         System.out.printf(Locale.ROOT, "writer: flush-interval=%s max-batch-rows=%d max-batch-bytes=%d max-poll-records=%d insert-parallelism=%d%n",
                 settings.flushInterval(), settings.maxBatchRows(), settings.maxBatchBytes(), settings.maxPollRecords(),
                 settings.insertParallelism());
+        if (o.containsKey("sql")) { // exploration: statements before the drain, '|' between them
+            for (String statement : o.get("sql").split("\\|")) {
+                ch.execute(statement);
+                System.out.println("sql: " + statement);
+            }
+        }
         if (o.containsKey("spans-settings")) { // exploration: e.g. spans-settings=merge_selector_base=10
             ch.execute("ALTER TABLE fnscope.spans MODIFY SETTING " + o.get("spans-settings").replace(';', ','));
             System.out.println("spans: " + o.get("spans-settings"));
@@ -270,10 +276,13 @@ public final class WriterBench {
                 + "before merging %.1f)%n", (double) merged / spans, SPAN_FED_TABLES, merged, spans,
                 (double) unmerged / spans);
         parts.forEach(s -> System.out.println("  " + s));
-        System.out.println("  spans columns, compressed bytes per span:");
-        ch.query("SELECT name, data_compressed_bytes AS c, data_uncompressed_bytes AS u FROM system.columns "
-                        + "WHERE database = 'fnscope' AND table = 'spans' ORDER BY c DESC",
-                r -> String.format(Locale.ROOT, "    %-26s %6.2f  (uncompressed %.1f)", r.getString("name"),
+        System.out.println("  columns of 0.5 bytes per span or more, compressed bytes per span:");
+        ch.query("SELECT table, name, data_compressed_bytes AS c, data_uncompressed_bytes AS u FROM system.columns "
+                        + "WHERE database = 'fnscope' AND table IN {tables:Array(String)} "
+                        + "AND data_compressed_bytes >= {min:UInt64} ORDER BY c DESC",
+                Map.of("tables", SPAN_FED_TABLES, "min", spans / 2),
+                r -> String.format(Locale.ROOT, "    %-38s %6.2f  (uncompressed %.1f)",
+                        r.getString("table") + "." + r.getString("name"),
                         (double) r.getLong("c") / spans, (double) r.getLong("u") / spans))
                 .forEach(System.out::println);
     }
