@@ -276,11 +276,19 @@ public final class WriterBench {
                 + "before merging %.1f)%n", (double) merged / spans, SPAN_FED_TABLES, merged, spans,
                 (double) unmerged / spans);
         parts.forEach(s -> System.out.println("  " + s));
+        ch.execute("OPTIMIZE TABLE fnscope.invocations FINAL");
+        ch.query("SELECT sum(data_compressed_bytes) AS c, sum(rows) AS r FROM system.parts WHERE database = 'fnscope' "
+                        + "AND table = 'invocations' AND active", r -> String.format(Locale.ROOT,
+                        "  besides, invocations: %,d bytes compressed, %,d rows (%.1f bytes per span, %.1f per row)",
+                        r.getLong("c"), r.getLong("r"), (double) r.getLong("c") / spans,
+                        (double) r.getLong("c") / Math.max(1, r.getLong("r"))))
+                .forEach(System.out::println);
         System.out.println("  columns of 0.5 bytes per span or more, compressed bytes per span:");
         ch.query("SELECT table, name, data_compressed_bytes AS c, data_uncompressed_bytes AS u FROM system.columns "
                         + "WHERE database = 'fnscope' AND table IN {tables:Array(String)} "
                         + "AND data_compressed_bytes >= {min:UInt64} ORDER BY c DESC",
-                Map.of("tables", SPAN_FED_TABLES, "min", spans / 2),
+                Map.of("tables", java.util.stream.Stream.concat(SPAN_FED_TABLES.stream(), java.util.stream.Stream.of(
+                        "invocations")).toList(), "min", spans / 2),
                 r -> String.format(Locale.ROOT, "    %-38s %6.2f  (uncompressed %.1f)",
                         r.getString("table") + "." + r.getString("name"),
                         (double) r.getLong("c") / spans, (double) r.getLong("u") / spans))

@@ -33,6 +33,17 @@ class ITTelemetrySchema {
                     Map.of("db", ch.database()), r -> r.getString("engine_full")).getFirst();
             assertThat(engine).contains("TTL toDateTime(start_time) + toIntervalDay(14)");
             assertThat(RetentionSync.apply(ch, longer)).isEmpty();
+
+            // No free-text or id column falls back to the default LZ4, which has no entropy coding (a random id
+            // keeps ~3/4 of its bytes; 0129). FixedString ids are random bytes, LowCardinality a dictionary:
+            // neither gains from ZSTD. (schema_migrations: a few rows of bookkeeping.)
+            assertThat(ch.query("SELECT c.table AS t, c.name AS n, c.type AS ty FROM system.columns AS c "
+                            + "JOIN system.tables AS t ON t.database = c.database AND t.name = c.table "
+                            + "WHERE c.database = {db:String} AND t.engine LIKE '%MergeTree' AND c.compression_codec = '' "
+                            + "AND c.table != 'schema_migrations' "
+                            + "AND replaceAll(replaceAll(c.type, 'LowCardinality(String)', ''), 'FixedString', '') LIKE '%String%'",
+                    Map.of("db", ch.database()), r -> r.getString("t") + "." + r.getString("n") + " " + r.getString("ty")))
+                    .isEmpty();
         }
     }
 }
