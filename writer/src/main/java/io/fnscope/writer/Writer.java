@@ -865,6 +865,7 @@ final class Writer implements AutoCloseable {
         }
         if (current == f) {
             current = null;
+            flushFailure = null; // its retries are over: the batches are read again
         }
         resume();
         try {
@@ -903,6 +904,7 @@ final class Writer implements AutoCloseable {
         if (current != null) {
             current.awaitInserts(Duration.ofMinutes(1));
             current = null;
+            flushFailure = null;
         }
         open.values().forEach(PartitionBatch::clear);
         open.clear();
