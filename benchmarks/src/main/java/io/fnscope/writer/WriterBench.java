@@ -172,15 +172,12 @@ public final class WriterBench {
         System.out.printf(Locale.ROOT, "writer: flush-interval=%s max-batch-rows=%d max-batch-bytes=%d max-poll-records=%d insert-parallelism=%d%n",
                 settings.flushInterval(), settings.maxBatchRows(), settings.maxBatchBytes(), settings.maxPollRecords(),
                 settings.insertParallelism());
-        if (o.containsKey("sql")) { // exploration: statements before the drain, '|' between them
+        // exploration: statements before the drain, '|' between them (sql='ALTER TABLE fnscope.spans MODIFY SETTING ...')
+        if (o.containsKey("sql")) {
             for (String statement : o.get("sql").split("\\|")) {
                 ch.execute(statement);
                 System.out.println("sql: " + statement);
             }
-        }
-        if (o.containsKey("spans-settings")) { // exploration: e.g. spans-settings=merge_selector_base=10
-            ch.execute("ALTER TABLE fnscope.spans MODIFY SETTING " + o.get("spans-settings").replace(';', ','));
-            System.out.println("spans: " + o.get("spans-settings"));
         }
         if (Boolean.parseBoolean(o.getOrDefault("stop-merges", "false"))) {
             ch.execute("SYSTEM STOP MERGES");

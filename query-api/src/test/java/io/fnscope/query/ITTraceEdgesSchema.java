@@ -1,12 +1,10 @@
 package io.fnscope.query;
 
+import io.fnscope.clickhouse.SqlFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +24,7 @@ class ITTraceEdgesSchema {
     }
 
     @Test
-    void idsAndTimesAreZstdAndTheChangeIsMetadataOnly() throws IOException {
+    void idsAndTimesAreZstdAndTheChangeIsMetadataOnly() {
         String db = api.clickHouse.database();
         assertThat(api.clickHouse.query("SELECT name, compression_codec FROM system.columns WHERE database = {db:String} "
                         + "AND table = 'trace_edges' ORDER BY position", Map.of("db", db),
@@ -36,12 +34,7 @@ class ITTraceEdgesSchema {
         // As on an upgraded server: rows written before the migration, then the migration again.
         api.clickHouse.execute("INSERT INTO " + db + ".trace_edges SELECT 'codec', '0af7651916cd43dd8448eb211c80319c', "
                 + "'m:msg-1', fromUnixTimestamp64Nano(toInt64(1796637600123456789))");
-        String migration;
-        try (InputStream in = QuerySchema.class.getClassLoader()
-                .getResourceAsStream(QuerySchema.LOCATION + "/0211_trace_edges_zstd.sql")) {
-            migration = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${database}", db);
-        }
-        api.clickHouse.execute(migration);
+        api.clickHouse.execute(SqlFile.render(QuerySchema.LOCATION + "/0211_trace_edges_zstd.sql", Map.of("database", db)));
         assertThat(api.clickHouse.query("SELECT count() AS n FROM system.mutations WHERE database = {db:String} "
                 + "AND table = 'trace_edges'", Map.of("db", db), r -> r.getLong("n"))).containsExactly(0L);
         assertThat(api.clickHouse.query("SELECT peer, toUnixTimestamp64Nano(start_time) AS t FROM " + db

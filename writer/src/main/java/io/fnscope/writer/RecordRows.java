@@ -37,9 +37,9 @@ final class RecordRows {
         this.platform = new PlatformRows(pricer);
     }
 
-    /** Whether span edges are collected for a {@code ConnectedTracesListener}: only when someone listens. */
-    void collectTraceEdges(boolean collect) {
-        traces.collectEdges = collect;
+    /** Collects span edges for a {@code ConnectedTracesListener}; without one, no edge work is done per span. */
+    void collectTraceEdges() {
+        traces.collectEdges = true;
     }
 
     /**

@@ -177,7 +177,7 @@ final class Writer implements AutoCloseable {
     /** Told after each completed flush how its traces connect to others. */
     void connectedTraces(ConnectedTracesListener listener) {
         this.connectedTraces = listener;
-        rows.collectTraceEdges(true);
+        rows.collectTraceEdges();
     }
 
     /** Repeats {@link #pollOnce()} until {@link #stop()}, then flushes what it holds and leaves the group. */
