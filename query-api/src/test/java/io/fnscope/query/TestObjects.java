@@ -4,6 +4,7 @@ import io.fnscope.clickhouse.ClickHouse;
 import io.fnscope.clickhouse.Column;
 import io.fnscope.clickhouse.InsertOptions;
 import io.fnscope.clickhouse.RowBinaryWriter;
+import io.fnscope.clickhouse.ServiceEdges;
 import io.fnscope.tenancy.KeyHash;
 
 import java.math.BigDecimal;
@@ -182,6 +183,42 @@ final class TestObjects {
                 for (int i = 0; i < s.links.size(); i++) {
                     out.stringMap(Map.of());
                 }
+            }
+        }, InsertOptions.NONE);
+        insertEdges(ch, spans);
+    }
+
+    static final List<Column> EDGE_COLUMNS = List.of(
+            Column.of("tenant", "LowCardinality(String)"),
+            Column.of("minute", "DateTime"),
+            Column.of("source_type", "LowCardinality(String)"),
+            Column.of("source", "LowCardinality(String)"),
+            Column.of("target_type", "LowCardinality(String)"),
+            Column.of("target", "LowCardinality(String)"),
+            Column.of("error", "UInt8"),
+            Column.of("call_duration_ms", "Float64"));
+
+    /** The service-map edges of the spans, as the writer inserts them beside the span rows. */
+    static void insertEdges(ClickHouse ch, List<Span> spans) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Span s : spans) {
+            ServiceEdges.Attributes a = new ServiceEdges.Attributes();
+            s.attributes.forEach(a::put);
+            ServiceEdges.Edge e = ServiceEdges.of(KINDS.indexOf(s.kind), s.service, s.function, a);
+            if (e != null) {
+                rows.add(new Object[] {s, e});
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        ch.insert("edge_calls", EDGE_COLUMNS, out -> {
+            for (Object[] r : rows) {
+                Span s = (Span) r[0];
+                ServiceEdges.Edge e = (ServiceEdges.Edge) r[1];
+                out.string(s.tenant).dateTime(s.startNs / 60_000_000_000L * 60).string(e.sourceType()).string(e.source())
+                        .string(e.targetType()).string(e.target()).uint8(s.status.equals("error") ? 1 : 0)
+                        .float64(s.durationNs / 1e6);
             }
         }, InsertOptions.NONE);
     }

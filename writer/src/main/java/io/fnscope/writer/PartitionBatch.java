@@ -116,6 +116,10 @@ final class PartitionBatch {
         return (TableBuffer.Invocations) table(Table.INVOCATIONS);
     }
 
+    TableBuffer.EdgeCalls edgeCalls() {
+        return (TableBuffer.EdgeCalls) table(Table.EDGE_CALLS);
+    }
+
     TableBuffer.MetricPoints metricPoints() {
         return (TableBuffer.MetricPoints) table(Table.METRIC_POINTS);
     }

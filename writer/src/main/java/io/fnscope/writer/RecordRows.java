@@ -68,8 +68,7 @@ final class RecordRows {
         if (value == null) {
             return new Rejection(DeadLetterReason.BAD_PAYLOAD, "record has no value");
         }
-        TableBuffer first = null;
-        TableBuffer second = null;
+        TableBuffer[] open = new TableBuffer[3];
         try {
             int written;
             switch (batch.signal) {
@@ -77,49 +76,52 @@ final class RecordRows {
                     ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(value);
                     TableBuffer.Spans spans = batch.spans();
                     TableBuffer.Invocations invocations = batch.invocations();
-                    first = begin(spans, index);
-                    second = begin(invocations, index);
-                    written = traces.write(h.tenant(), req, spans, invocations).spans();
+                    TableBuffer.EdgeCalls edgeCalls = batch.edgeCalls();
+                    begin(open, index, spans, invocations, edgeCalls);
+                    written = traces.write(h.tenant(), req, spans, invocations, edgeCalls).spans();
                 }
                 case METRICS -> {
                     ExportMetricsServiceRequest req = ExportMetricsServiceRequest.parseFrom(value);
                     TableBuffer.MetricPoints points = batch.metricPoints();
-                    first = begin(points, index);
+                    begin(open, index, points);
                     written = metrics.write(h.tenant(), req, points);
                 }
                 case LOGS -> {
                     ExportLogsServiceRequest req = ExportLogsServiceRequest.parseFrom(value);
                     TableBuffer.Logs logRows = batch.logs();
-                    first = begin(logRows, index);
+                    begin(open, index, logRows);
                     written = logs.write(h.tenant(), req, logRows);
                 }
                 case LAMBDA_PLATFORM -> {
                     LambdaPlatformBatch b = LambdaPlatformCodec.read(value);
                     TableBuffer.PlatformEvents events = batch.platformEvents();
                     TableBuffer.Invocations invocations = batch.invocations();
-                    first = begin(events, index);
-                    second = begin(invocations, index);
+                    begin(open, index, events, invocations);
                     written = platform.write(h.tenant(), b, events, invocations).events();
                 }
                 default -> throw new IllegalStateException("no rows for signal " + batch.signal);
             }
             if (written == 0 && h.items() > 0) {
                 // Bytes that happen to parse as an empty message (protobuf reads many byte strings as unknown fields).
-                rollback(first, second);
+                rollback(open);
                 return new Rejection(DeadLetterReason.BAD_PAYLOAD, "the fnscope-items header announces " + h.items()
                         + " items but the value holds none: not an OTLP " + batch.signal.id() + " request");
             }
-            commit(first, second);
+            for (TableBuffer b : open) {
+                if (b != null) {
+                    b.commit();
+                }
+            }
             return null;
         } catch (InvalidProtocolBufferException e) {
-            rollback(first, second);
+            rollback(open);
             return new Rejection(DeadLetterReason.BAD_PAYLOAD, "not an OTLP " + batch.signal.id()
                     + " export request (protobuf): " + e.getMessage());
         } catch (IllegalArgumentException | ArithmeticException e) {
-            rollback(first, second);
+            rollback(open);
             return new Rejection(DeadLetterReason.BAD_PAYLOAD, e.getMessage());
         } catch (RuntimeException e) {
-            rollback(first, second);
+            rollback(open);
             throw e;
         }
     }
@@ -130,26 +132,19 @@ final class RecordRows {
         return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static TableBuffer begin(TableBuffer b, int index) {
-        b.begin(index);
-        return b;
-    }
-
-    private static void commit(TableBuffer a, TableBuffer b) {
-        if (a != null) {
-            a.commit();
-        }
-        if (b != null) {
-            b.commit();
+    /** Marks the tables the record writes to ({@code open}, so that a failure can cut them all back). */
+    private static void begin(TableBuffer[] open, int index, TableBuffer... tables) {
+        for (int i = 0; i < tables.length; i++) {
+            tables[i].begin(index);
+            open[i] = tables[i];
         }
     }
 
-    private static void rollback(TableBuffer a, TableBuffer b) {
-        if (a != null) {
-            a.rollback();
-        }
-        if (b != null) {
-            b.rollback();
+    private static void rollback(TableBuffer[] open) {
+        for (TableBuffer b : open) {
+            if (b != null) {
+                b.rollback();
+            }
         }
     }
 }

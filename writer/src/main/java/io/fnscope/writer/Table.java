@@ -11,10 +11,11 @@ import java.util.List;
  * {@code system.columns} at start-up, so a schema edited without the writer (or the other way round) stops the
  * writer with a message instead of writing shifted columns.
  *
- * <p>The materialized views ({@code trace_index}, {@code span_links}, {@code messages}, {@code edges_minute},
- * {@code function_minute}) are filled by ClickHouse from {@code spans} and {@code invocations}; the writer never
- * inserts into them. {@link #WRITTEN_BATCHES} is the writer's own record of the batch ids it stored: one insert per
- * flush, after the telemetry inserts, not per source partition.
+ * <p>The materialized views ({@code trace_index}, {@code span_links}, {@code messages}, {@code function_minute})
+ * are filled by ClickHouse from {@code spans} and {@code invocations}; the writer never inserts into them.
+ * {@code edges_minute} is filled by a view on {@link #EDGE_CALLS}, a Null table the writer inserts into.
+ * {@link #WRITTEN_BATCHES} is the writer's own record of the batch ids it stored: one insert per flush, after the
+ * telemetry inserts, not per source partition.
  */
 enum Table {
     SPANS("spans",
@@ -79,6 +80,17 @@ enum Table {
             "catalog_version", "SimpleAggregateFunction(max, LowCardinality(String))",
             "has_span", "SimpleAggregateFunction(max, UInt8)",
             "has_report", "SimpleAggregateFunction(max, UInt8)"),
+
+    /** The service-map edges of the spans (0130_edge_calls.sql, {@code io.fnscope.clickhouse.ServiceEdges}). */
+    EDGE_CALLS("edge_calls",
+            "tenant", "LowCardinality(String)",
+            "minute", "DateTime",
+            "source_type", "LowCardinality(String)",
+            "source", "LowCardinality(String)",
+            "target_type", "LowCardinality(String)",
+            "target", "LowCardinality(String)",
+            "error", "UInt8",
+            "call_duration_ms", "Float64"),
 
     METRIC_POINTS("metric_points",
             "tenant", "LowCardinality(String)",

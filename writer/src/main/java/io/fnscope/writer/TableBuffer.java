@@ -47,6 +47,7 @@ abstract class TableBuffer {
         return switch (t) {
             case SPANS -> new Spans();
             case INVOCATIONS -> new Invocations();
+            case EDGE_CALLS -> new EdgeCalls();
             case METRIC_POINTS -> new MetricPoints();
             case LOGS -> new Logs();
             case LAMBDA_PLATFORM_EVENTS -> new PlatformEvents();
@@ -309,6 +310,22 @@ abstract class TableBuffer {
 
         Invocations() {
             super(Table.INVOCATIONS);
+        }
+    }
+
+    /** {@code edge_calls} (0130_edge_calls.sql): one row per service-map edge of a span. */
+    static final class EdgeCalls extends TableBuffer {
+        final Bytes tenant = plain("tenant");
+        final Bytes minute = plain("minute");
+        final Bytes sourceType = plain("source_type");
+        final Bytes source = plain("source");
+        final Bytes targetType = plain("target_type");
+        final Bytes target = plain("target");
+        final Bytes error = plain("error");
+        final Bytes callDurationMs = plain("call_duration_ms");
+
+        EdgeCalls() {
+            super(Table.EDGE_CALLS);
         }
     }
 

@@ -2,6 +2,7 @@ package io.fnscope.writer;
 
 import com.google.protobuf.ByteString;
 import io.fnscope.clickhouse.ConnectedTracesListener;
+import io.fnscope.clickhouse.ServiceEdges;
 import io.fnscope.cost.DurationSource;
 import io.fnscope.cost.InitBilling;
 import io.fnscope.cost.InvocationPricer;
@@ -20,7 +21,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns an OTLP trace export request into {@code spans} rows and the span halves of {@code invocations} rows.
+ * Turns an OTLP trace export request into {@code spans} rows, the span halves of {@code invocations} rows and the
+ * service-map edges of the spans ({@code edge_calls} rows, {@link ServiceEdges}).
  *
  * <h2>Spans</h2>
  * One row per span with every OTLP field the table has a column for: ids, parent, trace state, flags, name, kind,
@@ -57,6 +59,7 @@ final class TraceRows {
     private final InvocationHalf half = new InvocationHalf();
     private final byte[] idScratch = new byte[Ids.TRACE_ID_BYTES];
     private final Set<String> invocationsInRequest = new HashSet<>();
+    private final ServiceEdges.Attributes edgeAttributes = new ServiceEdges.Attributes();
 
     TraceRows(InvocationPricer pricer) {
         this.pricer = pricer;
@@ -72,7 +75,7 @@ final class TraceRows {
      * @throws IllegalArgumentException when a span breaks the collector's contract (an id of the wrong length)
      */
     Counts write(String tenant, ExportTraceServiceRequest request, TableBuffer.Spans spans,
-                 TableBuffer.Invocations invocations) {
+                 TableBuffer.Invocations invocations, TableBuffer.EdgeCalls edgeCalls) {
         int spanCount = 0;
         int invocationCount = 0;
         invocationsInRequest.clear();
@@ -87,6 +90,7 @@ final class TraceRows {
                 for (Span span : ss.getSpansList()) {
                     writeSpan(spans, tenantBytes, span, resource, scopeName, scopeVersion);
                     spanCount++;
+                    writeEdge(edgeCalls, tenantBytes, span, resource);
                     if (edges != null) {
                         addEdges(span, edges);
                     }
@@ -205,6 +209,44 @@ final class TraceRows {
         s.droppedEvents.u32(span.getDroppedEventsCount() & 0xFFFF_FFFFL);
         s.droppedLinks.u32(span.getDroppedLinksCount() & 0xFFFF_FFFFL);
         s.row();
+    }
+
+    /**
+     * The span's service-map edge ({@link ServiceEdges}), if it stands for one: its minute, ends, error status and
+     * duration, which the view on {@code edge_calls} folds into {@code edges_minute}.
+     */
+    private void writeEdge(TableBuffer.EdgeCalls out, byte[] tenant, Span span, ResourceInfo resource) {
+        int kind = span.getKindValue();
+        if (!ServiceEdges.mayHaveEdge(kind)) {
+            return;
+        }
+        edgeAttributes.clear();
+        for (int i = 0, n = span.getAttributesCount(); i < n; i++) {
+            KeyValue kv = span.getAttributes(i);
+            int slot = ServiceEdges.Attributes.slotOf(kv.getKey());
+            if (slot >= 0) {
+                AnyValue v = kv.getValue();
+                edgeAttributes.put(slot, v.hasStringValue() ? v.getStringValue() : text.text(v));
+            }
+        }
+        ServiceEdges.Edge e = ServiceEdges.of(kind, resource.serviceName, resource.functionName, edgeAttributes);
+        if (e == null) {
+            return;
+        }
+        long start = span.getStartTimeUnixNano();
+        long end = span.getEndTimeUnixNano();
+        out.tenant.raw(tenant);
+        // start is unsigned in OTLP; DateTime holds seconds up to 2106, as far as the view's conversion reached
+        long minute = Long.compareUnsigned(start, 0xFFFF_FFFFL * 1_000_000_000L) > 0 ? 0xFFFF_FFFFL
+                : start / 60_000_000_000L * 60L;
+        out.minute.u32(minute);
+        out.sourceType.string(e.sourceType());
+        out.source.string(e.source());
+        out.targetType.string(e.targetType());
+        out.target.string(e.target());
+        out.error.u8(span.getStatus().getCodeValue() == STATUS_ERROR ? 1 : 0);
+        out.callDurationMs.f64((end > start ? end - start : 0) / 1e6);
+        out.row();
     }
 
     private void writeInvocation(TableBuffer.Invocations out, String tenant, Span span, ResourceInfo resource,

@@ -114,14 +114,18 @@ class ITRows {
                 .build();
         TableBuffer.Spans spans = new TableBuffer.Spans();
         TableBuffer.Invocations invocations = new TableBuffer.Invocations();
+        TableBuffer.EdgeCalls edges = new TableBuffer.EdgeCalls();
         spans.begin(0);
         invocations.begin(0);
+        edges.begin(0);
         new TraceRows(pricer).write("acme", request(lambdaResource("orders", "us-east-1", "amd64", 1024), span), spans,
-                invocations);
+                invocations, edges);
         spans.commit();
         invocations.commit();
+        edges.commit();
         assertThat(spans.rows()).isEqualTo(1);
         assertThat(invocations.rows()).isZero(); // a CLIENT span is no invocation
+        assertThat(edges.rows()).isZero(); // nor an edge: no peer attribute names what it called
         insert(spans);
 
         Map<String, Object> row = ch.query("SELECT tenant, hex(trace_id) AS t, hex(parent_span_id) AS p, trace_state, flags, "
@@ -230,6 +234,45 @@ class ITRows {
         assertThat(inv.get("catalog_version")).isEqualTo("2026.11.0");
         assertThat(inv.get("has_span")).isEqualTo(1L);
         assertThat(inv.get("has_report")).isEqualTo(0L);
+    }
+
+    @Test
+    void theServiceMapEdgesOfTheSpansReachEdgesMinute() throws IOException {
+        ByteString trace = traceId();
+        String function = "orders-" + UUID.randomUUID();
+        long t = T0_NANOS + 59_000_000_000L; // the last second of T0's minute
+        Span entry = serverSpan(trace, "orders process", t, 50).setKind(Span.SpanKind.SPAN_KIND_CONSUMER)
+                .addAttributes(attr("messaging.system", "aws_sqs"))
+                .addAttributes(attr("messaging.destination.name", "orders")).build();
+        Span dynamo = Span.newBuilder().setTraceId(trace).setSpanId(spanId()).setParentSpanId(entry.getSpanId())
+                .setName("DynamoDB.PutItem").setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+                .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR))
+                .addAttributes(attr("db.system", "dynamodb"))
+                .addAttributes(attr("server.address", "dynamodb.us-east-1.amazonaws.com"))
+                .setStartTimeUnixNano(t + 1_000_000_000L).setEndTimeUnixNano(t + 1_012_500_000L).build(); // next minute
+        Span api = Span.newBuilder().setTraceId(trace).setSpanId(spanId()).setParentSpanId(entry.getSpanId())
+                .setName("POST").setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+                .addAttributes(attr("url.full", "https://payments.example.net/v2/charges"))
+                .addAttributes(attr("server.port", 443L))
+                .setStartTimeUnixNano(t + 2_000_000_000L).setEndTimeUnixNano(t + 2_020_000_000L).build();
+        Span internal = Span.newBuilder().setTraceId(trace).setSpanId(spanId()).setParentSpanId(entry.getSpanId())
+                .setName("validate").setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
+                .addAttributes(attr("db.system", "dynamodb"))
+                .setStartTimeUnixNano(t).setEndTimeUnixNano(t + 1_000_000L).build();
+        writeTraces(request(lambdaResource(function, "us-east-1", "amd64", 1024), entry, dynamo, api, internal));
+
+        List<String> edges = ch.query("SELECT toUnixTimestamp(minute) AS m, source_type, source, target_type, target,"
+                        + " sum(calls) AS c, sum(errors) AS e, sum(duration_ms_sum) AS ms FROM " + db + ".edges_minute"
+                        + " WHERE tenant = 'acme' AND (source = {f:String} OR target = {f:String})"
+                        + " GROUP BY minute, source_type, source, target_type, target ORDER BY minute, target",
+                Map.of("f", function), r -> (r.getLong("m") - T0.getEpochSecond()) + "s " + r.getString("source_type") + ":"
+                        + r.getString("source").replace(function, "F") + " -> " + r.getString("target_type") + ":"
+                        + r.getString("target").replace(function, "F") + " " + r.getLong("c") + "/" + r.getLong("e")
+                        + " " + r.getDouble("ms"));
+        assertThat(edges).containsExactly(
+                "0s queue:aws_sqs:orders -> function:F 1/0 50.0",
+                "60s function:F -> database:dynamodb:dynamodb.us-east-1.amazonaws.com 1/1 12.5",
+                "60s function:F -> external:payments.example.net 1/0 20.0");
     }
 
     @Test
@@ -445,14 +488,20 @@ class ITRows {
     static void writeTraces(ExportTraceServiceRequest req) throws IOException {
         TableBuffer.Spans spans = new TableBuffer.Spans();
         TableBuffer.Invocations invocations = new TableBuffer.Invocations();
+        TableBuffer.EdgeCalls edges = new TableBuffer.EdgeCalls();
         spans.begin(0);
         invocations.begin(0);
-        new TraceRows(pricer).write("acme", req, spans, invocations);
+        edges.begin(0);
+        new TraceRows(pricer).write("acme", req, spans, invocations, edges);
         spans.commit();
         invocations.commit();
+        edges.commit();
         insert(spans);
         if (!invocations.isEmpty()) {
             insert(invocations);
+        }
+        if (!edges.isEmpty()) {
+            insert(edges);
         }
     }
 
