@@ -36,7 +36,8 @@ import java.util.function.IntFunction;
  *
  * <p>Data ({@code generate_spans.sql}, {@code generate_invocations.sql}): {@code spans} spans (default 10 million,
  * 10 per trace, one day), invocation rows for every trace (80% with a platform report) and, through the schema's
- * materialized views, the trace index, link and message indexes and the per-minute roll-ups. It is generated once
+ * materialized views, the trace index, link and message indexes and the per-minute roll-ups (the service-map edges,
+ * which the writer inserts itself, by the query of the view that derived them before: 0114). It is generated once
  * into {@code benchmarks/target/query-bench} and reused while its size matches ({@code regenerate=true} forces it).
  *
  * <p>Measured, each with {@code warmup} unmeasured then {@code requests} measured requests, different ids or values
