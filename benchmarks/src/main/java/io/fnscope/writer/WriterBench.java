@@ -74,7 +74,7 @@ public final class WriterBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: WriterBench throughput|freshness [key=value ...]");
+            System.err.println("usage: WriterBench throughput|freshness|encode [key=value ...]");
             System.exit(2);
         }
         Map<String, String> opts = new HashMap<>();
@@ -88,6 +88,7 @@ public final class WriterBench {
         switch (args[0]) {
             case "throughput" -> throughput(opts);
             case "freshness" -> freshness(opts);
+            case "encode" -> EncodeBench.run(opts);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         System.exit(0);

@@ -83,22 +83,30 @@ final class Bytes {
         return raw(b, 0, b.length);
     }
 
-    /** A String value: LEB128 byte length, UTF-8 bytes (no copy for ASCII, the usual case). */
+    /**
+     * A String value: LEB128 byte length, UTF-8 bytes. ASCII, the usual case, is copied in one pass that also checks
+     * it is ASCII; anything else is encoded again over what that pass wrote.
+     */
     Bytes string(String s) {
         int n = s.length();
-        for (int i = 0; i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                varint(b.length);
-                return raw(b, 0, b.length);
+        if (n < 0x80) { // a one-byte length
+            ensure(n + 1);
+            int p = size + 1;
+            int seen = 0;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                seen |= c;
+                buf[p + i] = (byte) c;
+            }
+            if (seen < 0x80) {
+                buf[size] = (byte) n;
+                size = p + n;
+                return this;
             }
         }
-        varint(n);
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[size++] = (byte) s.charAt(i);
-        }
-        return this;
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        varint(b.length);
+        return raw(b, 0, b.length);
     }
 
     /** Appends what another buffer holds (pre-encoded values). */
