@@ -236,8 +236,9 @@ final class TraceRows {
         long start = span.getStartTimeUnixNano();
         long end = span.getEndTimeUnixNano();
         out.tenant.raw(tenant);
-        // start is unsigned in OTLP; DateTime holds seconds up to 2106, as far as the view's conversion reached
-        long minute = Long.compareUnsigned(start, 0xFFFF_FFFFL * 1_000_000_000L) > 0 ? 0xFFFF_FFFFL
+        // start is unsigned in OTLP, and the column's DateTime ends in 2106: later times go to its last minute
+        long lastMinute = 0xFFFF_FFFFL / 60 * 60;
+        long minute = Long.compareUnsigned(start, lastMinute * 1_000_000_000L) > 0 ? lastMinute
                 : start / 60_000_000_000L * 60L;
         out.minute.u32(minute);
         out.sourceType.string(e.sourceType());
