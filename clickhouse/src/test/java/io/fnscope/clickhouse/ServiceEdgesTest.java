@@ -58,4 +58,20 @@ class ServiceEdgesTest {
         assertThat(ServiceEdges.urlHost("")).isEmpty();
         assertThat(ServiceEdges.urlHost("https://exa mple.com/")).isEmpty();
     }
+
+    @Test
+    void everyKeyTheRulesReadHasItsOwnSlotAndNoOtherKeyHasOne() {
+        String[] keys = {"faas.invoked_name", "messaging.system", "messaging.destination.name", "db.system",
+                "db.namespace", "db.name", "server.address", "net.peer.name", "http.host", "url.full", "http.url",
+                "rpc.service"};
+        java.util.Set<Integer> slots = new java.util.HashSet<>();
+        for (String k : keys) {
+            slots.add(ServiceEdges.Attributes.slotOf(k));
+        }
+        assertThat(slots).hasSize(keys.length).doesNotContain(-1);
+        for (String other : new String[] {"", "db.names", "url.ful", "http.route", "server.port", "messaging.message.id",
+                "DB.SYSTEM", "faas.invoked_region", "messaging.destination.kind"}) {
+            assertThat(ServiceEdges.Attributes.slotOf(other)).as(other).isEqualTo(-1);
+        }
+    }
 }
