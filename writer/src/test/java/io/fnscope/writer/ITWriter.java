@@ -195,6 +195,11 @@ class ITWriter {
             var wrongType = record(traces, "acme", Signal.TRACES, lambdaTrace("orders", "z", T0_NANOS).toByteArray(), 3);
             wrongType.headers().remove(TelemetryHeaders.CONTENT_TYPE).add(TelemetryHeaders.CONTENT_TYPE, utf8("application/json"));
             h.send(wrongType, 0);
+            // Spans with edges, then one with a 3-byte trace id: none of the record's rows may stay behind.
+            var half = lambdaTrace("orders", "half", T0_NANOS).toBuilder();
+            half.getResourceSpansBuilder(0).getScopeSpansBuilder(0).addSpans(Span.newBuilder()
+                    .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3})).setSpanId(spanId()).setName("bad"));
+            long halfOffset = h.send(record(traces, "acme", Signal.TRACES, half.build().toByteArray(), 4), 0).offset();
             // A platform batch that is JSON but not the documented document.
             h.send(record(h.topic(Signal.LAMBDA_PLATFORM), "acme", Signal.LAMBDA_PLATFORM, utf8("[{\"type\":\"platform.report\"}]"), 1), 0);
             long lastOffset = h.send(traceRecord(h, "orders", "ok-2", T0_NANOS), 0).offset();
@@ -204,8 +209,9 @@ class ITWriter {
 
             assertThat(h.count("SELECT count() FROM {db}.spans")).isEqualTo(6);
             assertThat(h.count("SELECT count() FROM {db}.invocations")).isEqualTo(2);
-            List<ConsumerRecord<byte[], byte[]>> dead = h.deadLetters(5);
-            assertThat(dead).hasSize(5);
+            assertThat(h.count("SELECT sum(calls) FROM {db}.edges_minute")).isEqualTo(4); // dynamodb + sqs of ok-1, ok-2
+            List<ConsumerRecord<byte[], byte[]>> dead = h.deadLetters(6);
+            assertThat(dead).hasSize(6);
             Map<String, String> reasons = new LinkedHashMap<>();
             for (ConsumerRecord<byte[], byte[]> d : dead) {
                 reasons.put(header(d, DeadLetters.OFFSET) + "@" + header(d, DeadLetters.TOPIC), header(d, DeadLetters.REASON)
@@ -218,17 +224,18 @@ class ITWriter {
             assertThat(reasons.get((garbageOffset + 3) + "@" + traces)).isEqualTo("bad_content_type: content-type 'application/json' on "
                     + traces + "; the writer reads application/x-protobuf there");
             assertThat(reasons.get("0@" + h.topic(Signal.LAMBDA_PLATFORM))).isEqualTo("bad_payload: Lambda platform batch must be a JSON object");
+            assertThat(reasons.get(halfOffset + "@" + traces)).startsWith("bad_payload: ").contains("trace_id");
             // The dead letter is the record as it was, with its original headers.
             ConsumerRecord<byte[], byte[]> g = dead.stream().filter(d -> header(d, DeadLetters.OFFSET).equals("" + garbageOffset)).findFirst().orElseThrow();
             assertThat(new String(g.value(), StandardCharsets.UTF_8)).isEqualTo("this is not protobuf");
             assertThat(header(g, TelemetryHeaders.TENANT)).isEqualTo("acme");
             assertThat(header(g, DeadLetters.PARTITION)).isEqualTo("0");
 
-            assertThat(registry.get("fnscope.writer.dead.letters").tags("reason", "bad_payload").counter().count()).isEqualTo(2);
+            assertThat(registry.get("fnscope.writer.dead.letters").tags("reason", "bad_payload").counter().count()).isEqualTo(3);
             assertThat(registry.get("fnscope.writer.dead.letters").tags("reason", "bad_headers").counter().count()).isEqualTo(1);
             assertThat(registry.get("fnscope.writer.dead.letters").tags("reason", "wrong_topic").counter().count()).isEqualTo(1);
             assertThat(registry.get("fnscope.writer.dead.letters").tags("reason", "bad_content_type").counter().count()).isEqualTo(1);
-            assertThat(registry.get("fnscope.writer.records").tags("signal", "traces", "outcome", "dead_lettered").counter().count()).isEqualTo(4);
+            assertThat(registry.get("fnscope.writer.records").tags("signal", "traces", "outcome", "dead_lettered").counter().count()).isEqualTo(5);
             assertThat(registry.get("fnscope.writer.records").tags("signal", "traces", "outcome", "written").counter().count()).isEqualTo(2);
         }
     }
