@@ -57,14 +57,11 @@ public final class ServiceEdges {
             return new Edge(selfType, self, "queue", a.get(Attributes.MESSAGING_SYSTEM) + ':' + destination);
         }
         if (kind == KIND_CLIENT && !a.get(Attributes.DB_SYSTEM).isEmpty()) {
-            String db = firstNonEmpty(a.get(Attributes.DB_NAMESPACE), a.get(Attributes.DB_NAME),
-                    a.get(Attributes.SERVER_ADDRESS));
+            String db = first(a, DB_NAME_SLOTS);
             return new Edge(selfType, self, "database", a.get(Attributes.DB_SYSTEM) + (db.isEmpty() ? "" : ":" + db));
         }
         if (kind == KIND_CLIENT) {
-            String host = firstNonEmpty(a.get(Attributes.SERVER_ADDRESS), a.get(Attributes.NET_PEER_NAME),
-                    a.get(Attributes.HTTP_HOST), urlHost(a.get(Attributes.URL_FULL)), urlHost(a.get(Attributes.HTTP_URL)),
-                    a.get(Attributes.RPC_SERVICE));
+            String host = host(a);
             if (!host.isEmpty()) {
                 return new Edge(selfType, self, "external", host);
             }
@@ -75,13 +72,30 @@ public final class ServiceEdges {
         return null;
     }
 
-    private static String firstNonEmpty(String... values) {
-        for (String v : values) {
+    private static final int[] DB_NAME_SLOTS = {Attributes.DB_NAMESPACE, Attributes.DB_NAME, Attributes.SERVER_ADDRESS};
+    private static final int[] HOST_SLOTS = {Attributes.SERVER_ADDRESS, Attributes.NET_PEER_NAME, Attributes.HTTP_HOST};
+
+    /** The first non-empty value of the slots, else empty. */
+    private static String first(Attributes a, int[] slots) {
+        for (int slot : slots) {
+            String v = a.get(slot);
             if (!v.isEmpty()) {
                 return v;
             }
         }
         return "";
+    }
+
+    /** A client span's peer host, in the rule's order; a URL is parsed only when no attribute before it names one. */
+    private static String host(Attributes a) {
+        String host = first(a, HOST_SLOTS);
+        if (host.isEmpty()) {
+            host = urlHost(a.get(Attributes.URL_FULL));
+        }
+        if (host.isEmpty()) {
+            host = urlHost(a.get(Attributes.HTTP_URL));
+        }
+        return host.isEmpty() ? a.get(Attributes.RPC_SERVICE) : host;
     }
 
     /**

@@ -200,22 +200,24 @@ final class TestObjects {
 
     /** The service-map edges of the spans, as the writer inserts them beside the span rows. */
     static void insertEdges(ClickHouse ch, List<Span> spans) {
-        List<Object[]> rows = new ArrayList<>();
+        record EdgeRow(Span span, ServiceEdges.Edge edge) {
+        }
+        List<EdgeRow> rows = new ArrayList<>();
         for (Span s : spans) {
             ServiceEdges.Attributes a = new ServiceEdges.Attributes();
             s.attributes.forEach(a::put);
             ServiceEdges.Edge e = ServiceEdges.of(KINDS.indexOf(s.kind), s.service, s.function, a);
             if (e != null) {
-                rows.add(new Object[] {s, e});
+                rows.add(new EdgeRow(s, e));
             }
         }
         if (rows.isEmpty()) {
             return;
         }
         ch.insert("edge_calls", EDGE_COLUMNS, out -> {
-            for (Object[] r : rows) {
-                Span s = (Span) r[0];
-                ServiceEdges.Edge e = (ServiceEdges.Edge) r[1];
+            for (EdgeRow r : rows) {
+                Span s = r.span();
+                ServiceEdges.Edge e = r.edge();
                 out.string(s.tenant).dateTime(s.startNs / 60_000_000_000L * 60).string(e.sourceType()).string(e.source())
                         .string(e.targetType()).string(e.target()).uint8(s.status.equals("error") ? 1 : 0)
                         .float64(s.durationNs / 1e6);

@@ -107,11 +107,7 @@ final class RecordRows {
                 return new Rejection(DeadLetterReason.BAD_PAYLOAD, "the fnscope-items header announces " + h.items()
                         + " items but the value holds none: not an OTLP " + batch.signal.id() + " request");
             }
-            for (TableBuffer b : open) {
-                if (b != null) {
-                    b.commit();
-                }
-            }
+            commit(open);
             return null;
         } catch (InvalidProtocolBufferException e) {
             rollback(open);
@@ -137,6 +133,14 @@ final class RecordRows {
         for (int i = 0; i < tables.length; i++) {
             tables[i].begin(index);
             open[i] = tables[i];
+        }
+    }
+
+    private static void commit(TableBuffer[] open) {
+        for (TableBuffer b : open) {
+            if (b != null) {
+                b.commit();
+            }
         }
     }
 
