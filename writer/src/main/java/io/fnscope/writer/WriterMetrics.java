@@ -100,6 +100,39 @@ final class WriterMetrics {
         }
     }
 
+    /**
+     * A committed batch: its records by outcome (written, dead-lettered, duplicate) and, for each record written,
+     * how long after the collector accepted it its rows went in ({@code insertedAt}).
+     */
+    void committed(PartitionBatch b, long insertedAt) {
+        long written = 0;
+        long writtenItems = 0;
+        long dead = 0;
+        long deadItems = 0;
+        long duplicates = 0;
+        long duplicateItems = 0;
+        for (int i = 0; i < b.recordCount(); i++) {
+            if (b.isDeadLettered(i)) {
+                dead++;
+                deadItems += b.items(i);
+            } else if (b.isDuplicate(i)) {
+                duplicates++;
+                duplicateItems += b.items(i);
+            } else {
+                written++;
+                writtenItems += b.items(i);
+                if (b.receivedAt(i) > 0) {
+                    freshness(insertedAt - b.receivedAt(i));
+                }
+            }
+        }
+        if (b.signal != null) {
+            records(b.signal, WRITTEN, written, writtenItems);
+            records(b.signal, DEAD_LETTERED, dead, deadItems);
+            records(b.signal, DUPLICATE, duplicates, duplicateItems);
+        }
+    }
+
     void deadLetter(DeadLetterReason reason) {
         counter("fnscope.writer.dead.letters", "Records sent to the dead-letter topic, by reason",
                 "reason", reason.tag()).increment();

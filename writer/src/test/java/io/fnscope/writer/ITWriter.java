@@ -264,7 +264,7 @@ class ITWriter {
             assertThat(afterCrash.get("spans")).isGreaterThan(0);
             // The start offsets were committed with the plan; the ends never were.
             Map<TopicPartition, OffsetAndMetadata> plans = h.committed(null);
-            assertThat(plans.values()).isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(Writer.PLAN_PREFIX));
+            assertThat(plans.values()).isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(FlushPlans.PREFIX));
             first.closeWithoutCommitting(); // the process is gone: nothing more is committed
 
             // The replacement reads one record per poll and flushes on size (one row) as soon as it can: without the
@@ -312,7 +312,7 @@ class ITWriter {
                     .containsEntry("logs", 2L).containsEntry("lambda_platform_events", 12L);
             assertThat(h.count("SELECT count() FROM {db}.written_batches")).isEqualTo(MIX_RECORDS);
             Map<TopicPartition, OffsetAndMetadata> plans = h.committed(null);
-            assertThat(plans.values()).isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(Writer.PLAN_PREFIX));
+            assertThat(plans.values()).isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(FlushPlans.PREFIX));
             first.closeWithoutCommitting();
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -399,6 +399,6 @@ class ITWriter {
     }
 
     static long plannedTotal(Map<TopicPartition, OffsetAndMetadata> plans) {
-        return plans.values().stream().mapToLong(o -> Writer.planEnd(o)).sum();
+        return plans.values().stream().mapToLong(o -> FlushPlans.endIn(o)).sum();
     }
 }

@@ -39,7 +39,7 @@ class ITWriterFailures {
             assertThat(registry.get("fnscope.writer.retries").tags("cause", "clickhouse").counter().count()).isGreaterThanOrEqualTo(4);
             // Nothing committed but the plans: a restart now would read every record again.
             Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> committed = h.committed(null);
-            assertThat(committed.values()).allSatisfy(o -> assertThat(o.metadata()).startsWith(Writer.PLAN_PREFIX));
+            assertThat(committed.values()).allSatisfy(o -> assertThat(o.metadata()).startsWith(FlushPlans.PREFIX));
             assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isZero();
             // /health says why, and stays UP: the writer retries by itself, a restart would not help.
             HealthResult retrying = health(w);
@@ -171,7 +171,7 @@ class ITWriterFailures {
             // A plan ending at offset 1 committed at 0, as a writer dying after planning [0, 1) would leave it.
             try (var admin = h.cluster.newAdmin()) {
                 admin.alterConsumerGroupOffsets(h.group, Map.of(new org.apache.kafka.common.TopicPartition(traces, 0),
-                        new OffsetAndMetadata(0, Writer.PLAN_PREFIX + 1))).all().get();
+                        new OffsetAndMetadata(0, FlushPlans.PREFIX + 1))).all().get();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
