@@ -59,6 +59,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
         long started = System.nanoTime();
+        // Kafka reports a port it cannot bind as a fatal fault that halts the JVM with a stack trace: say it first.
+        ensureFree(brokerPort, "client");
+        ensureFree(controllerPort, "controller");
         Properties props = brokerProperties();
         KafkaConfig config = new KafkaConfig(props, false);
         formatIfNew(config);
@@ -148,6 +151,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format the embedded Kafka storage in " + logDir()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The port can be bound now (another process may still take it before the broker does). */
+    private void ensureFree(int port, String listener) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new PortInUseException(host, port, listener, e);
+        }
+    }
+
+    /** A port of the embedded broker is taken: most often by another fnscope all-in-one, or a local Kafka. */
+    public static final class PortInUseException extends IllegalStateException {
+        private final int port;
+        private final String listener;
+
+        PortInUseException(String host, int port, String listener, IOException cause) {
+            super("The embedded Kafka broker cannot listen on " + host + ":" + port + " (its " + listener + " port): "
+                    + cause.getMessage() + ". Another fnscope all-in-one or a Kafka broker may be running on this"
+                    + " machine", cause);
+            this.port = port;
+            this.listener = listener;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** {@code client} or {@code controller}. */
+        public String listener() {
+            return listener;
         }
     }
 

@@ -43,12 +43,24 @@ public class KafkaCluster implements AutoCloseable {
         KafkaSettings.Embedded e = settings.embedded();
         if (e != null && e.enabled()) {
             Path dir = e.dataDir() == null || e.dataDir().isBlank() ? Path.of(dataDir, "kafka") : Path.of(e.dataDir());
-            this.embedded = new EmbeddedKafkaBroker(dir, e.host(), e.port(), e.controllerPort(),
-                    e.broker() == null ? Map.of() : e.broker()).start();
+            this.embedded = start(new EmbeddedKafkaBroker(dir, e.host(), e.port(), e.controllerPort(),
+                    e.broker() == null ? Map.of() : e.broker()));
             this.bootstrapServers = embedded.bootstrapServers();
         } else {
             this.embedded = null;
             this.bootstrapServers = settings.bootstrapServers();
+        }
+    }
+
+    /** Starts the broker; a port in use is reported with the key that moves it. */
+    private static EmbeddedKafkaBroker start(EmbeddedKafkaBroker broker) {
+        try {
+            return broker.start();
+        } catch (EmbeddedKafkaBroker.PortInUseException p) {
+            String key = "client".equals(p.listener()) ? "fnscope.kafka.embedded.port" : "fnscope.kafka.embedded.controller-port";
+            throw new IllegalStateException(p.getMessage() + ": stop it, or set " + key + " ("
+                    + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
+                    + ") to a free port, 0 for any", p);
         }
     }
 

@@ -11,6 +11,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedKafkaBrokerTest {
 
@@ -45,6 +48,28 @@ class EmbeddedKafkaBrokerTest {
                 }
             }
             assertThat(values).containsExactly("v1");
+        }
+    }
+
+    @Test
+    void aTakenPortIsReportedBeforeKafkaHaltsTheJvm(@TempDir Path dir) throws Exception {
+        // Kafka's own report of a port it cannot bind is a fatal fault that exits the process.
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> new EmbeddedKafkaBroker(dir, "127.0.0.1", 0, port, Map.of()).start())
+                    .isInstanceOf(EmbeddedKafkaBroker.PortInUseException.class)
+                    .hasMessageContaining("127.0.0.1:" + port + " (its controller port)")
+                    .hasMessageContaining("Another fnscope all-in-one or a Kafka broker");
+            var settings = new KafkaSettings("unused:9092", "fnscope.", 1, (short) 1, 24, true, Map.of(),
+                    new KafkaSettings.Embedded(true, dir.toString(), "127.0.0.1", port, 0, Map.of()));
+            assertThatThrownBy(() -> new KafkaCluster(settings, dir.toString()))
+                    .hasMessageContaining("(its client port)")
+                    .hasMessageEndingWith("set fnscope.kafka.embedded.port (FNSCOPE_KAFKA_EMBEDDED_PORT) to a free port, 0 for any");
+        }
+        // The port free again, the same directory starts.
+        try (var broker = new EmbeddedKafkaBroker(dir, "127.0.0.1", 0, 0, Map.of()).start()) {
+            assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
         }
     }
 }
