@@ -71,6 +71,38 @@ class ITWriterFailures {
     }
 
     @Test
+    void aFullDiskPausesTheWriterUntilThereIsSpaceAndDeadLettersNothing() {
+        try (WriterHarness h = new WriterHarness()) {
+            // The engine's own free-space check, set beyond any disk: its inserts fail as on a full disk
+            // (NOT_ENOUGH_SPACE, 243). A full disk is the operator's to fix; the records are not at fault.
+            String full = "ALTER TABLE " + h.db + ".spans MODIFY SETTING min_free_disk_bytes_to_perform_insert = "
+                    + Long.MAX_VALUE / 2;
+            h.clickHouse.execute(full);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Writer w = h.writer(h.settings(), registry);
+            sendMix(h, MIX_TRACES);
+            takeAll(w, MIX_RECORDS);
+            WriterHarness.stepUntil(w, h.clock, () -> registry.find("fnscope.writer.retries").counter() != null
+                    && registry.get("fnscope.writer.retries").counter().count() >= 3, TIMEOUT);
+            assertThat(registry.get("fnscope.writer.retries").tags("cause", "clickhouse").counter().count())
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(registry.find("fnscope.writer.record.fallbacks").counter()).isNull();
+            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isZero();
+            assertThat(committedTotal(h)).isZero();
+            assertThat(details(health(w))).hasEntrySatisfying("lastFlushError",
+                    m -> assertThat((String) m).startsWith("clickhouse: ").contains("NOT_ENOUGH_SPACE"));
+
+            h.clickHouse.execute("ALTER TABLE " + h.db + ".spans MODIFY SETTING min_free_disk_bytes_to_perform_insert = 0");
+            WriterHarness.stepUntil(w, h.clock, () -> committedTotal(h) == MIX_RECORDS, TIMEOUT);
+            assertThat(results(h)).containsEntry("spans", 36L).containsEntry("trace_index.spans", 36L)
+                    .containsEntry("invocation rows", 18L).containsEntry("edges_minute.calls", 24L);
+            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+            assertThat(registry.get("fnscope.writer.paused").gauge().value()).isZero();
+        }
+    }
+
+    @Test
     void aWriterLoopEndedByAnErrorIsDownInLivenessWithTheError() throws InterruptedException {
         try (WriterHarness h = new WriterHarness()) {
             WriterSettings settings = h.settings().withFlush(Duration.ofMillis(500), 1, 512L * 1024 * 1024);

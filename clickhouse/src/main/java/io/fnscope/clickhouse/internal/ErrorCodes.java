@@ -10,36 +10,55 @@ import java.util.regex.Pattern;
  * ClickHouse error codes fnscope treats specially (names as in ClickHouse's {@code src/Common/ErrorCodes.cpp}).
  *
  * <p>A code is <b>transient</b> when the same statement may succeed later without change: the server was busy,
- * short of memory, behind on merges, or the query ran out of time. The writer retries those (with its
- * deduplication token); everything else (syntax, unknown table, type mismatch, bad data) would fail again and is
- * dead-lettered or reported. A query-API caller whose query hit its own timeout or memory cap gets a retryable
- * error too: retrying may work when the server is less busy, or will fail the same way, the caller decides.
+ * short of memory or disk, behind on merges, could not reach Keeper or enough replicas, failed an I/O call, or the
+ * query ran out of time. The writer retries those (with its deduplication token), pausing its partitions; everything
+ * else (syntax, unknown table, type mismatch, a constraint, bad data) would fail again and is dead-lettered or
+ * reported. So a code belongs here when the rows are not at fault: a full disk must hold the writer back until an
+ * operator frees space, not send every record to the dead-letter topic. A query-API caller whose query hit its
+ * own timeout or memory cap gets a retryable error too: retrying may work when the server is less busy, or will
+ * fail the same way, the caller decides.
  */
 public final class ErrorCodes {
+    public static final int CANNOT_WRITE_TO_OSTREAM = 24;
     public static final int UNKNOWN_TABLE = 60;
     public static final int SYNTAX_ERROR = 62;
+    public static final int CANNOT_READ_FROM_FILE_DESCRIPTOR = 74;
+    public static final int CANNOT_WRITE_TO_FILE_DESCRIPTOR = 75;
+    public static final int CANNOT_OPEN_FILE = 76;
     public static final int TIMEOUT_EXCEEDED = 159;
     public static final int TOO_SLOW = 160;
+    public static final int CANNOT_ALLOCATE_MEMORY = 173;
     public static final int TOO_MANY_SIMULTANEOUS_QUERIES = 202;
     public static final int NO_FREE_CONNECTION = 203;
     public static final int SOCKET_TIMEOUT = 209;
+    public static final int NO_ZOOKEEPER = 225;
     public static final int NETWORK_ERROR = 210;
     public static final int ABORTED = 236;
     public static final int MEMORY_LIMIT_EXCEEDED = 241;
     public static final int TABLE_IS_READ_ONLY = 242;
+    public static final int NOT_ENOUGH_SPACE = 243;
     public static final int TOO_MANY_PARTS = 252;
     public static final int ALL_CONNECTION_TRIES_FAILED = 279;
+    public static final int TOO_FEW_LIVE_REPLICAS = 285;
+    public static final int UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE = 286;
     public static final int UNKNOWN_STATUS_OF_INSERT = 319;
     public static final int QUERY_WAS_CANCELLED = 394;
+    public static final int SYSTEM_ERROR = 425;
     public static final int CANNOT_SCHEDULE_TASK = 439;
     public static final int BAD_QUERY_PARAMETER = 457;
     public static final int KEEPER_EXCEPTION = 999;
 
     private static final Set<Integer> TRANSIENT = Set.of(
-            TIMEOUT_EXCEEDED, TOO_SLOW, TOO_MANY_SIMULTANEOUS_QUERIES, NO_FREE_CONNECTION, SOCKET_TIMEOUT,
-            NETWORK_ERROR, ABORTED, MEMORY_LIMIT_EXCEEDED, TABLE_IS_READ_ONLY, TOO_MANY_PARTS,
-            ALL_CONNECTION_TRIES_FAILED, UNKNOWN_STATUS_OF_INSERT, QUERY_WAS_CANCELLED, CANNOT_SCHEDULE_TASK,
-            KEEPER_EXCEPTION);
+            // busy, or out of time
+            TIMEOUT_EXCEEDED, TOO_SLOW, TOO_MANY_SIMULTANEOUS_QUERIES, NO_FREE_CONNECTION, TOO_MANY_PARTS,
+            ABORTED, QUERY_WAS_CANCELLED, CANNOT_SCHEDULE_TASK,
+            // short of memory or disk, or an I/O call failed (a full disk, too many open files)
+            MEMORY_LIMIT_EXCEEDED, CANNOT_ALLOCATE_MEMORY, NOT_ENOUGH_SPACE, CANNOT_READ_FROM_FILE_DESCRIPTOR,
+            CANNOT_WRITE_TO_FILE_DESCRIPTOR, CANNOT_OPEN_FILE, SYSTEM_ERROR,
+            // the network, Keeper or the replicas
+            SOCKET_TIMEOUT, NETWORK_ERROR, CANNOT_WRITE_TO_OSTREAM, ALL_CONNECTION_TRIES_FAILED,
+            UNKNOWN_STATUS_OF_INSERT, TABLE_IS_READ_ONLY, NO_ZOOKEEPER, KEEPER_EXCEPTION, TOO_FEW_LIVE_REPLICAS,
+            UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE);
 
     /** ClickHouse messages start with {@code Code: N. DB::Exception: ...}. */
     private static final Pattern CODE = Pattern.compile("^\\s*Code:\\s*(\\d+)\\.");

@@ -20,6 +20,12 @@ class ErrorCodesTest {
         assertThat(ErrorCodes.isTransient(ErrorCodes.TOO_MANY_PARTS)).isTrue();
         assertThat(ErrorCodes.isTransient(ErrorCodes.TIMEOUT_EXCEEDED)).isTrue();
         assertThat(ErrorCodes.isTransient(ErrorCodes.MEMORY_LIMIT_EXCEEDED)).isTrue();
+        // The rows are not at fault: a full disk or a failed write holds the writer back, it dead-letters nothing.
+        assertThat(ErrorCodes.isTransient(ErrorCodes.NOT_ENOUGH_SPACE)).isTrue();
+        assertThat(ErrorCodes.isTransient(ErrorCodes.CANNOT_WRITE_TO_FILE_DESCRIPTOR)).isTrue();
+        assertThat(ErrorCodes.isTransient(ErrorCodes.TOO_FEW_LIVE_REPLICAS)).isTrue();
+        assertThat(ErrorCodes.isTransient(53)).as("TYPE_MISMATCH").isFalse();
+        assertThat(ErrorCodes.isTransient(469)).as("VIOLATED_CONSTRAINT").isFalse();
         assertThat(ErrorCodes.isTransient(ErrorCodes.UNKNOWN_TABLE)).isFalse();
         assertThat(ErrorCodes.isTransient(ErrorCodes.SYNTAX_ERROR)).isFalse();
         assertThat(ErrorCodes.isTransient(ClickHouseException.NO_CODE)).isFalse();
