@@ -35,4 +35,14 @@ public class ClickHouseException extends RuntimeException {
     public boolean isRetryable() {
         return retryable;
     }
+
+    /**
+     * True when the call failed because of what it runs against, not because of the statement's rows: ClickHouse out
+     * of reach or refusing the credentials, a table, database or column missing, no permission. Such a failure is
+     * an operator's to fix; the same call succeeds once it is. A writer holds its rows back and retries it, instead
+     * of setting the rows aside as refused.
+     */
+    public boolean isSetupError() {
+        return this instanceof ClickHouseUnavailableException || io.fnscope.clickhouse.internal.ErrorCodes.isSetup(code);
+    }
 }

@@ -78,7 +78,7 @@ final class BatchInserts {
                 clickHouse.insert(t.table.tableName(), alone.wireColumns(), alone.body(), options(token));
                 metrics.inserted(t.table, alone.rows(), alone.byteSize(), System.nanoTime() - started);
             } catch (ClickHouseException e) {
-                if (e.isRetryable()) {
+                if (holdsTheRows(e)) {
                     throw e;
                 }
                 b.deadLettered(index);
@@ -89,6 +89,17 @@ final class BatchInserts {
             }
         }
         i.done = true;
+    }
+
+    /**
+     * Whether a failed insert keeps its rows for a retry of the flush (true), or is a refusal of those rows, whose
+     * records are then inserted one by one and dead-lettered if still refused (false). Only ClickHouse refusing the
+     * rows themselves (a constraint, a value it cannot take) sets them aside. A passing condition (busy, short of
+     * memory or disk) or a setup the operator must fix (a table dropped or renamed, credentials or grants changed)
+     * holds them: dead-lettering every record until the fix would take them off the path the fix reopens.
+     */
+    static boolean holdsTheRows(ClickHouseException e) {
+        return e.isRetryable() || e.isSetupError();
     }
 
     static InsertOptions options(String token) {

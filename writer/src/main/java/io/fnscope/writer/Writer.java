@@ -406,7 +406,7 @@ final class Writer implements AutoCloseable {
                     throw new InterruptException(e);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof ClickHouseException ce) {
-                        if (ce.isRetryable()) {
+                        if (BatchInserts.holdsTheRows(ce)) {
                             retryable = retryable == null ? ce : retryable;
                         } else {
                             i.refusal = ce;

@@ -103,6 +103,32 @@ class ITWriterFailures {
     }
 
     @Test
+    void aTableRenamedAwayHoldsTheWriterBackUntilItIsBackAndDeadLettersNothing() {
+        try (WriterHarness h = new WriterHarness()) {
+            // An operator's mistake: the table the writer inserts into is gone (UNKNOWN_TABLE). The rows are not
+            // at fault, and dead-lettering them would take every record off the path the fix reopens.
+            h.clickHouse.execute("RENAME TABLE " + h.db + ".invocations TO " + h.db + ".invocations_away");
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Writer w = h.writer(h.settings(), registry);
+            sendMix(h, MIX_TRACES);
+            takeAll(w, MIX_RECORDS);
+            WriterHarness.stepUntil(w, h.clock, () -> registry.find("fnscope.writer.retries").counter() != null
+                    && registry.get("fnscope.writer.retries").counter().count() >= 3, TIMEOUT);
+            assertThat(registry.find("fnscope.writer.record.fallbacks").counter()).isNull();
+            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+            assertThat(committedTotal(h)).isZero();
+            assertThat(details(health(w))).hasEntrySatisfying("lastFlushError",
+                    m -> assertThat((String) m).startsWith("clickhouse: ").contains("UNKNOWN_TABLE"));
+
+            h.clickHouse.execute("RENAME TABLE " + h.db + ".invocations_away TO " + h.db + ".invocations");
+            WriterHarness.stepUntil(w, h.clock, () -> committedTotal(h) == MIX_RECORDS, TIMEOUT);
+            assertThat(results(h)).containsEntry("spans", 36L).containsEntry("invocation rows", 18L)
+                    .containsEntry("invocations", 12L).containsEntry("function_minute.invocations", 18L);
+            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+        }
+    }
+
+    @Test
     void aWriterLoopEndedByAnErrorIsDownInLivenessWithTheError() throws InterruptedException {
         try (WriterHarness h = new WriterHarness()) {
             WriterSettings settings = h.settings().withFlush(Duration.ofMillis(500), 1, 512L * 1024 * 1024);

@@ -30,4 +30,16 @@ class ErrorCodesTest {
         assertThat(ErrorCodes.isTransient(ErrorCodes.SYNTAX_ERROR)).isFalse();
         assertThat(ErrorCodes.isTransient(ClickHouseException.NO_CODE)).isFalse();
     }
+
+    @Test
+    void setupCodesBlameTheSchemaOrTheCredentialsNotTheRows() {
+        assertThat(ErrorCodes.isSetup(ErrorCodes.UNKNOWN_TABLE)).isTrue();
+        assertThat(ErrorCodes.isSetup(ErrorCodes.NO_SUCH_COLUMN_IN_TABLE)).isTrue();
+        assertThat(ErrorCodes.isSetup(ErrorCodes.ACCESS_DENIED)).isTrue();
+        assertThat(ErrorCodes.isSetup(ErrorCodes.AUTHENTICATION_FAILED)).isTrue();
+        assertThat(ErrorCodes.isSetup(469)).as("VIOLATED_CONSTRAINT").isFalse();
+        assertThat(ErrorCodes.isSetup(53)).as("TYPE_MISMATCH").isFalse();
+        assertThat(ErrorCodes.isSetup(ErrorCodes.TOO_MANY_PARTS)).as("transient, not setup").isFalse();
+        assertThat(ErrorCodes.isSetup(ClickHouseException.NO_CODE)).isFalse();
+    }
 }
