@@ -129,6 +129,33 @@ class ITWriterFailures {
     }
 
     @Test
+    void aRecordWhoseSpansSpreadOverManyDaysIsWrittenNotRetriedForever() {
+        try (WriterHarness h = new WriterHarness()) {
+            // A client with a broken clock (or a backfill): one request's spans over 150 days, ahead of now so that
+            // the spans' 7-day retention keeps them all. Tables are
+            // partitioned by day, and ClickHouse refuses an insert into more than 100 partitions by default with
+            // TOO_MANY_PARTS, a code that otherwise means "merges are behind" and is retried: the partition would
+            // be blocked for good, every tenant's records behind this one.
+            String traces = h.topic(Signal.TRACES);
+            Span[] spans = new Span[150];
+            long day = 86_400_000_000_000L;
+            for (int i = 0; i < spans.length; i++) {
+                spans[i] = serverSpan(traceId(), "day-" + i, T0_NANOS + i * day, 5).build();
+            }
+            long last = h.send(record(traces, "acme", Signal.TRACES,
+                    request(serviceResource("skewed"), spans).toByteArray(), spans.length), 0).offset();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Writer w = h.writer(h.settings(), registry);
+            WriterHarness.stepUntil(w, h.clock, () -> h.committedOffset(traces, 0) == last + 1, TIMEOUT);
+            assertThat(h.count("SELECT count() FROM {db}.spans")).isEqualTo(150);
+            assertThat(h.count("SELECT uniqExact(toDate(start_time)) FROM {db}.spans")).isEqualTo(150);
+            assertThat(h.count("SELECT count() FROM {db}.trace_index")).isEqualTo(150);
+            assertThat(registry.find("fnscope.writer.retries").counter()).isNull();
+            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+        }
+    }
+
+    @Test
     void aWriterLoopEndedByAnErrorIsDownInLivenessWithTheError() throws InterruptedException {
         try (WriterHarness h = new WriterHarness()) {
             WriterSettings settings = h.settings().withFlush(Duration.ofMillis(500), 1, 512L * 1024 * 1024);
