@@ -25,4 +25,18 @@ enum DeadLetterReason {
     String tag() {
         return tag;
     }
+
+    /** The reason with this tag, or null. */
+    static DeadLetterReason fromTag(String tag) {
+        for (DeadLetterReason r : values()) {
+            if (r.tag.equals(tag)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    static java.util.List<String> tags() {
+        return java.util.Arrays.stream(values()).map(DeadLetterReason::tag).toList();
+    }
 }

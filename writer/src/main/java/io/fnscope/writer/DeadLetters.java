@@ -30,6 +30,8 @@ import java.util.concurrent.Future;
  * at-least-once, recognisable by topic, partition and offset).
  */
 final class DeadLetters {
+    /** Every header the writer adds starts with it; a replay removes them ({@link DeadLetterTool}). */
+    static final String PREFIX = "fnscope-dlq-";
     static final String REASON = "fnscope-dlq-reason";
     static final String ERROR = "fnscope-dlq-error";
     static final String TOPIC = "fnscope-dlq-topic";

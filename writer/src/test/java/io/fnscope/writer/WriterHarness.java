@@ -64,7 +64,7 @@ final class WriterHarness implements AutoCloseable {
     /** @param clickHouse a handle on the test database to use instead of a fresh one (a failure-injecting wrapper) */
     WriterHarness(java.util.function.UnaryOperator<ClickHouse> wrap) {
         String bootstrap = TestKafka.shared().bootstrapServers();
-        cluster = new KafkaCluster(new KafkaSettings(bootstrap, prefix, PARTITIONS, (short) 1, 24, true, Map.of(),
+        cluster = new KafkaCluster(new KafkaSettings(bootstrap, prefix, PARTITIONS, (short) 1, 24, 168, true, Map.of(),
                 new KafkaSettings.Embedded(false, null, "127.0.0.1", 0, 0, Map.of())), "unused");
         try (Admin admin = cluster.newAdmin()) {
             if (!cluster.ensureTopics(admin, Duration.ofSeconds(20))) {

@@ -109,7 +109,8 @@ public class KafkaCluster implements AutoCloseable {
                     .filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, settings.partitions(), settings.replicationFactor())
                             .configs(Map.of(
-                                    "retention.ms", Long.toString(Duration.ofHours(settings.retentionHours()).toMillis()),
+                                    "retention.ms", Long.toString(Duration.ofHours(t.equals(topics.deadLetter())
+                                            ? settings.deadLetterRetentionHours() : settings.retentionHours()).toMillis()),
                                     "max.message.bytes", Integer.toString(16 * 1024 * 1024))))
                     .toList();
             if (missing.isEmpty()) {

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param partitions       partitions of each topic when fnscope creates it; bounds how many writers share the load
  * @param replicationFactor replicas of each topic when fnscope creates it
  * @param retentionHours   how long Kafka keeps records (they are in ClickHouse long before)
+ * @param deadLetterRetentionHours how long the dead-letter topic keeps what the writer could not store: long enough
+ *                         for someone to look, fix the cause and replay them ({@code fnscope dead-letters})
  * @param createTopics     create missing topics at start-up (turn off where topics are managed elsewhere)
  * @param client           raw Kafka client properties applied to every client (security, SASL...)
  * @param embedded         the in-process broker of the all-in-one
@@ -28,6 +30,7 @@ public record KafkaSettings(
         @Bindable(defaultValue = "4") @Min(1) int partitions,
         @Bindable(defaultValue = "1") @Min(1) short replicationFactor,
         @Bindable(defaultValue = "24") @Min(1) int retentionHours,
+        @Bindable(defaultValue = "168") @Min(1) int deadLetterRetentionHours,
         @Bindable(defaultValue = "true") boolean createTopics,
         @Nullable Map<String, String> client,
         Embedded embedded) {

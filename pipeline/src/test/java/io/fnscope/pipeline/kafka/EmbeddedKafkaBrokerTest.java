@@ -61,7 +61,7 @@ class EmbeddedKafkaBrokerTest {
                     .isInstanceOf(EmbeddedKafkaBroker.PortInUseException.class)
                     .hasMessageContaining("127.0.0.1:" + port + " (its controller port)")
                     .hasMessageContaining("Another fnscope all-in-one or a Kafka broker");
-            var settings = new KafkaSettings("unused:9092", "fnscope.", 1, (short) 1, 24, true, Map.of(),
+            var settings = new KafkaSettings("unused:9092", "fnscope.", 1, (short) 1, 24, 168, true, Map.of(),
                     new KafkaSettings.Embedded(true, dir.toString(), "127.0.0.1", port, 0, Map.of()));
             assertThatThrownBy(() -> new KafkaCluster(settings, dir.toString()))
                     .hasMessageContaining("(its client port)")
