@@ -80,14 +80,7 @@ class ITWriterFailures {
             h.clickHouse.execute(full);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             Writer w = h.writer(h.settings(), registry);
-            sendMix(h, MIX_TRACES);
-            takeAll(w, MIX_RECORDS);
-            WriterHarness.stepUntil(w, h.clock, () -> registry.find("fnscope.writer.retries").counter() != null
-                    && registry.get("fnscope.writer.retries").counter().count() >= 3, TIMEOUT);
-            assertThat(registry.get("fnscope.writer.retries").tags("cause", "clickhouse").counter().count())
-                    .isGreaterThanOrEqualTo(3);
-            assertThat(registry.find("fnscope.writer.record.fallbacks").counter()).isNull();
-            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+            heldBack(h, w, registry);
             assertThat(h.count("SELECT count() FROM {db}.spans")).isZero();
             assertThat(committedTotal(h)).isZero();
             assertThat(details(health(w))).hasEntrySatisfying("lastFlushError",
@@ -110,12 +103,7 @@ class ITWriterFailures {
             h.clickHouse.execute("RENAME TABLE " + h.db + ".invocations TO " + h.db + ".invocations_away");
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             Writer w = h.writer(h.settings(), registry);
-            sendMix(h, MIX_TRACES);
-            takeAll(w, MIX_RECORDS);
-            WriterHarness.stepUntil(w, h.clock, () -> registry.find("fnscope.writer.retries").counter() != null
-                    && registry.get("fnscope.writer.retries").counter().count() >= 3, TIMEOUT);
-            assertThat(registry.find("fnscope.writer.record.fallbacks").counter()).isNull();
-            assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
+            heldBack(h, w, registry);
             assertThat(committedTotal(h)).isZero();
             assertThat(details(health(w))).hasEntrySatisfying("lastFlushError",
                     m -> assertThat((String) m).startsWith("clickhouse: ").contains("UNKNOWN_TABLE"));
@@ -179,6 +167,18 @@ class ITWriterFailures {
                     .containsEntry("error", "java.lang.InternalError: a defect in the flush");
             runner.stop();
         }
+    }
+
+    /** Sends the mix and steps until its flush was retried three times, without a fallback or a dead letter. */
+    private static void heldBack(WriterHarness h, Writer w, SimpleMeterRegistry registry) {
+        sendMix(h, MIX_TRACES);
+        takeAll(w, MIX_RECORDS);
+        WriterHarness.stepUntil(w, h.clock, () -> registry.find("fnscope.writer.retries").counter() != null
+                && registry.get("fnscope.writer.retries").counter().count() >= 3, TIMEOUT);
+        assertThat(registry.get("fnscope.writer.retries").tags("cause", "clickhouse").counter().count())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(registry.find("fnscope.writer.record.fallbacks").counter()).isNull();
+        assertThat(registry.find("fnscope.writer.dead.letters").counter()).isNull();
     }
 
     private static HealthResult health(Writer w) {
