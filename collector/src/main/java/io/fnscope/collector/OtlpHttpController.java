@@ -5,7 +5,9 @@ import io.fnscope.collector.CollectorMetrics.Transport;
 import io.fnscope.pipeline.Signal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -97,6 +99,21 @@ class OtlpHttpController {
         metrics.request(Transport.HTTP, signal, "too_large", System.nanoTime() - started(request));
         return HttpAnswers.early(HttpStatus.REQUEST_ENTITY_TOO_LARGE, Code.RESOURCE_EXHAUSTED, message, null,
                 endpoint != null && endpoint.lambda(), json(request));
+    }
+
+    /**
+     * A body that is not the gzip (or deflate) its {@code Content-Encoding} announces, found while the transport
+     * decompresses it: the sender's fault, and the same bytes would fail again, so 400 (not retried), not 500.
+     */
+    @Error(exception = DecompressionException.class)
+    MutableHttpResponse<byte[]> notCompressed(HttpRequest<?> request, DecompressionException e) {
+        IngestEndpoint endpoint = IngestEndpoint.of(request.getPath());
+        Signal signal = endpoint == null ? Signal.TRACES : endpoint.signal;
+        String encoding = request.getHeaders().get(HttpHeaders.CONTENT_ENCODING, String.class).orElse("gzip").trim();
+        metrics.request(Transport.HTTP, signal, "invalid", System.nanoTime() - started(request));
+        return HttpAnswers.early(HttpStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "the body is not valid " + encoding
+                + " (Content-Encoding " + encoding + "): " + e.getMessage(), null, endpoint != null && endpoint.lambda(),
+                json(request));
     }
 
     /** Anything unexpected: logged, answered 500 with no internals. */

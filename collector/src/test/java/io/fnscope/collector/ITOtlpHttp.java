@@ -128,6 +128,32 @@ class ITOtlpHttp {
     }
 
     @Test
+    void aBodyThatIsNotTheGzipItsHeaderSaysIsABadRequestNotAServerError() throws Exception {
+        // Not retried by an exporter (400), unlike the 500 it was: the same bytes would fail the same way.
+        byte[] notGzip = TestObjects.traces(TestObjects.span("plain").build()).toByteArray();
+        HttpResponse<byte[]> protobuf = collector.post("/v1/traces", PROTOBUF, ACME_KEY, notGzip, "Content-Encoding", "gzip");
+        assertThat(protobuf.statusCode()).isEqualTo(400);
+        Status status = Status.parseFrom(protobuf.body());
+        assertThat(status.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT.value());
+        assertThat(status.getMessage()).startsWith("the body is not valid gzip (Content-Encoding gzip):");
+
+        HttpResponse<byte[]> json = collector.post("/v1/logs", JSON, ACME_KEY,
+                "{\"resourceLogs\":[]}".getBytes(StandardCharsets.UTF_8), "Content-Encoding", "gzip");
+        assertThat(json.statusCode()).isEqualTo(400);
+        assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"code\":3").contains("not valid gzip");
+
+        // Cut short: what decompresses is half a request, refused as such (the exporter is told, nothing is stored).
+        byte[] whole = gzip(TestObjects.traces(TestObjects.span("x".repeat(2000)).build()).toByteArray());
+        HttpResponse<byte[]> cut = collector.post("/v1/traces", PROTOBUF, ACME_KEY,
+                java.util.Arrays.copyOf(whole, whole.length / 2), "Content-Encoding", "gzip");
+        assertThat(cut.statusCode()).isEqualTo(400);
+        assertThat(Status.parseFrom(cut.body()).getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT.value());
+
+        assertThat(collector.post("/v1/traces", PROTOBUF, ACME_KEY, gzip(notGzip), "Content-Encoding", "gzip")
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void emptyRequestsSucceedAndWriteNothing() throws Exception {
         KafkaConsumer<byte[], byte[]> consumer = collector.consumer(Signal.LOGS);
         assertThat(collector.post("/v1/logs", PROTOBUF, ACME_KEY, new byte[0]).statusCode()).isEqualTo(200);
