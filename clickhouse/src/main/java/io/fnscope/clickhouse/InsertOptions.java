@@ -85,6 +85,16 @@ public record InsertOptions(String deduplicationToken, Map<String, String> setti
         return new InsertOptions(deduplicationToken, s, format);
     }
 
+    /**
+     * Lifts ClickHouse's limit of 100 partitions per insert. fnscope's telemetry tables are partitioned by day, and
+     * a batch whose rows spread over more days (a backfill, a client with a broken clock) would otherwise be
+     * refused with TOO_MANY_PARTS, the code ClickHouse also gives when merges fall behind and that callers retry:
+     * such a batch would be retried for good. A caller's batches are bounded, so their parts are too.
+     */
+    public InsertOptions acrossAnyNumberOfDays() {
+        return withSetting("max_partitions_per_insert_block", 0);
+    }
+
     public InsertOptions withFormat(Format format) {
         return new InsertOptions(deduplicationToken, settings, format);
     }

@@ -7,7 +7,6 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -17,6 +16,7 @@ import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.exceptions.BufferLengthExceededException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.netty.handler.codec.compression.DecompressionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,13 +92,9 @@ class OtlpHttpController {
     }
 
     private MutableHttpResponse<byte[]> bodyTooLarge(HttpRequest<?> request, RuntimeException e) {
-        IngestEndpoint endpoint = IngestEndpoint.of(request.getPath());
-        Signal signal = endpoint == null ? Signal.TRACES : endpoint.signal;
-        String message = "the request body is larger than the collector reads (more than "
-                + ingestMaxBytes() + " bytes, fnscope.collector.max-request-bytes, once decompressed); export smaller batches";
-        metrics.request(Transport.HTTP, signal, "too_large", System.nanoTime() - started(request));
-        return HttpAnswers.early(HttpStatus.REQUEST_ENTITY_TOO_LARGE, Code.RESOURCE_EXHAUSTED, message, null,
-                endpoint != null && endpoint.lambda(), json(request));
+        return answer(request, HttpStatus.REQUEST_ENTITY_TOO_LARGE, Code.RESOURCE_EXHAUSTED, "too_large",
+                "the request body is larger than the collector reads (more than " + ingestMaxBytes()
+                        + " bytes, fnscope.collector.max-request-bytes, once decompressed); export smaller batches");
     }
 
     /**
@@ -107,25 +103,26 @@ class OtlpHttpController {
      */
     @Error(exception = DecompressionException.class)
     MutableHttpResponse<byte[]> notCompressed(HttpRequest<?> request, DecompressionException e) {
-        IngestEndpoint endpoint = IngestEndpoint.of(request.getPath());
-        Signal signal = endpoint == null ? Signal.TRACES : endpoint.signal;
         String encoding = request.getHeaders().get(HttpHeaders.CONTENT_ENCODING, String.class).orElse("gzip").trim();
-        metrics.request(Transport.HTTP, signal, "invalid", System.nanoTime() - started(request));
-        return HttpAnswers.early(HttpStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "the body is not valid " + encoding
-                + " (Content-Encoding " + encoding + "): " + e.getMessage(), null, endpoint != null && endpoint.lambda(),
-                json(request));
+        return answer(request, HttpStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "invalid", "the body is not valid "
+                + encoding + " (Content-Encoding " + encoding + "): " + e.getMessage());
     }
 
     /** Anything unexpected: logged, answered 500 with no internals. */
     @Error
     MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable e) {
         LOG.error("Ingest request {} failed", request.getPath(), e);
+        return answer(request, HttpStatus.INTERNAL_SERVER_ERROR, Code.INTERNAL, "error",
+                "internal error in the collector (logged); retry later");
+    }
+
+    /** A request answered before its body reached the ingest path: counted under {@code outcome}. */
+    private MutableHttpResponse<byte[]> answer(HttpRequest<?> request, HttpStatus status, Code code, String outcome,
+                                               String message) {
         IngestEndpoint endpoint = IngestEndpoint.of(request.getPath());
         Signal signal = endpoint == null ? Signal.TRACES : endpoint.signal;
-        metrics.request(Transport.HTTP, signal, "error", System.nanoTime() - started(request));
-        return HttpAnswers.early(HttpStatus.INTERNAL_SERVER_ERROR, Code.INTERNAL,
-                "internal error in the collector (logged); retry later", null, endpoint != null && endpoint.lambda(),
-                json(request));
+        metrics.request(Transport.HTTP, signal, outcome, System.nanoTime() - started(request));
+        return HttpAnswers.early(status, code, message, null, endpoint != null && endpoint.lambda(), json(request));
     }
 
     private int ingestMaxBytes() {

@@ -48,12 +48,6 @@ import java.util.concurrent.TimeUnit;
  * {@code QUEUE} flushes wait, the newest is dropped (counted).
  */
 public final class TransactionLabeller implements ConnectedTracesListener, AutoCloseable {
-    /**
-     * trace_edges is partitioned by day, and a flush's nodes may spread over more than the 100 days ClickHouse takes
-     * in one insert by default (a client with a broken clock, a backfill): its refusal, TOO_MANY_PARTS, would be
-     * retried by nothing and the labels lost. The rows of one flush are bounded, so their parts are too.
-     */
-    private static final InsertOptions SPREAD_OVER_DAYS = InsertOptions.NONE.withSetting("max_partitions_per_insert_block", 0);
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLabeller.class);
     static final String COMPONENT_NODE = "c:";
     /** Flushes waiting at most (each holds its edges, ~200 bytes apiece: a few MB a flush under load). */
@@ -168,7 +162,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
                 for (int i = 0; i < nodes.size(); i++) {
                     out.string(tenant).string(peers.get(i)).string(nodes.get(i)).dateTime64Nanos(times.get(i));
                 }
-            }, SPREAD_OVER_DAYS);
+            }, InsertOptions.NONE.acrossAnyNumberOfDays());
         }
         for (int i = 0; i < nodes.size(); i++) { // once stored: after a failed insert, the next growth writes them
             of.get(i).written.add(nodes.get(i));

@@ -15,13 +15,6 @@ import org.slf4j.LoggerFactory;
 final class BatchInserts {
     private static final Logger LOG = LoggerFactory.getLogger(BatchInserts.class);
     static final String DEDUPLICATE_VIEWS = "deduplicate_blocks_in_dependent_materialized_views";
-    /**
-     * Tables are partitioned by day, and by default ClickHouse refuses an insert into more than 100 partitions with
-     * TOO_MANY_PARTS: the code it also gives when merges fall behind, which the writer retries. A batch whose rows
-     * spread over more days (a backfill, a client with a broken clock) would then block its partition for good.
-     * A batch is bounded by {@code max-batch-rows}, so its parts are too: 0 lifts the limit.
-     */
-    static final String MAX_PARTITIONS = "max_partitions_per_insert_block";
 
     private final ClickHouse clickHouse;
     private final RecordRows rows;
@@ -111,7 +104,7 @@ final class BatchInserts {
 
     static InsertOptions options(String token) {
         return InsertOptions.deduplicatedBy(token).withSetting(DEDUPLICATE_VIEWS, 1)
-                .withSetting(MAX_PARTITIONS, 0).withFormat(InsertOptions.Format.NATIVE);
+                .acrossAnyNumberOfDays().withFormat(InsertOptions.Format.NATIVE);
     }
 
     /** {@code <topic>:<partition>:<first>-<last>:<table>:<topic id>}. */

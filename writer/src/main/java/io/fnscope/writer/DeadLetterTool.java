@@ -86,18 +86,20 @@ public final class DeadLetterTool {
         String tenant = null;
         boolean replay = false;
         for (int i = 0; i < args.length; i++) {
+            boolean valued = args[i].equals("--reason") || args[i].equals("--tenant");
+            if (valued && i + 1 == args.length) {
+                err.println("dead-letters: " + args[i] + " needs a value");
+                return usage(err);
+            }
             switch (args[i]) {
-                case "--reason" -> reason = i + 1 < args.length ? args[++i] : null;
-                case "--tenant" -> tenant = i + 1 < args.length ? args[++i] : null;
+                case "--reason" -> reason = args[++i];
+                case "--tenant" -> tenant = args[++i];
                 case "--replay" -> replay = true;
                 default -> {
                     err.println("dead-letters: unknown argument " + args[i]);
                     return usage(err);
                 }
             }
-        }
-        if ((reason == null && List.of(args).contains("--reason")) || (tenant == null && List.of(args).contains("--tenant"))) {
-            return usage(err);
         }
         if (reason != null && DeadLetterReason.fromTag(reason) == null) {
             err.println("dead-letters: --reason must be one of " + DeadLetterReason.tags() + ", got '" + reason + "'");

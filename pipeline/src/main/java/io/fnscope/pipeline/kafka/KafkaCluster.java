@@ -57,10 +57,10 @@ public class KafkaCluster implements AutoCloseable {
         try {
             return broker.start();
         } catch (EmbeddedKafkaBroker.PortInUseException p) {
-            String key = "client".equals(p.listener()) ? "fnscope.kafka.embedded.port" : "fnscope.kafka.embedded.controller-port";
-            throw new IllegalStateException(p.getMessage() + ": stop it, or set " + key + " ("
-                    + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
-                    + ") to a free port, 0 for any", p);
+            String key = "client".equals(p.listener())
+                    ? "fnscope.kafka.embedded.port (FNSCOPE_KAFKA_EMBEDDED_PORT)"
+                    : "fnscope.kafka.embedded.controller-port (FNSCOPE_KAFKA_EMBEDDED_CONTROLLER_PORT)";
+            throw new IllegalStateException(p.getMessage() + ": stop it, or set " + key + " to a free port, 0 for any", p);
         }
     }
 
