@@ -129,7 +129,7 @@ public final class WriterBench {
         Path dir = Files.createTempDirectory("fnscope-writer-bench");
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), "127.0.0.1", 0, 0, Map.of()).start();
         KafkaCluster cluster = new KafkaCluster(new KafkaSettings(broker.bootstrapServers(), "fnscope.", partitions, (short) 1,
-                24, 168, true, Map.of(), new KafkaSettings.Embedded(false, null, "127.0.0.1", 0, 0, Map.of())), dir.toString());
+                24, 168, true, Map.of(), new KafkaSettings.Embedded(false, null, "127.0.0.1", 0, 0, Map.of(), 0)), dir.toString());
         try (Admin admin = cluster.newAdmin()) {
             cluster.ensureTopics(admin, Duration.ofSeconds(30));
         }

@@ -39,7 +39,7 @@ class ClickHouseFactory {
             case EMBEDDED -> {
                 ClickHouseSettings.Embedded e = settings.embeddedOrDefault();
                 yield EmbeddedClickHouse.open(e.dataDirOr(dataDir), e.libraryOr(EmbeddedClickHouse.defaultLibrary()),
-                        e.connections(), settings.defaults());
+                        e.connections(), settings.defaults(), e.minFreeDisk());
             }
             case SERVER -> ServerClickHouse.create(settings.serverOrDefault(), settings.defaults());
         };

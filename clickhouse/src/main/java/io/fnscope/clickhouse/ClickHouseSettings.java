@@ -43,7 +43,7 @@ public record ClickHouseSettings(
     }
 
     public Embedded embeddedOrDefault() {
-        return embedded != null ? embedded : new Embedded(null, null, 4);
+        return embedded != null ? embedded : new Embedded(null, null, 4, Embedded.DEFAULT_MIN_FREE_DISK);
     }
 
     public Server serverOrDefault() {
@@ -54,10 +54,15 @@ public record ClickHouseSettings(
      * @param dataDir     where ClickHouse keeps its data; empty means {@code <fnscope.data-dir>/clickhouse}
      * @param library     libchdb.so; empty means env {@code FNSCOPE_CHDB_LIB}, else bin/fetch-chdb's cache
      * @param connections chDB connections, i.e. statements that can run at once (a connection runs one at a time)
+     * @param minFreeDisk space kept free on the disk of the data: inserts are refused while there is less (the
+     *                    writer waits and retries), so that the embedded Kafka log on the same disk keeps room for
+     *                    its own appends; 0 turns the check off
      */
     @ConfigurationProperties("embedded")
     public record Embedded(@Nullable String dataDir, @Nullable String library,
-                           @Bindable(defaultValue = "4") @Min(1) int connections) {
+                           @Bindable(defaultValue = "4") @Min(1) int connections,
+                           @Bindable(defaultValue = "512MB") @ReadableBytes @Min(0) long minFreeDisk) {
+        static final long DEFAULT_MIN_FREE_DISK = 512L * 1024 * 1024;
 
         public Path dataDirOr(String fnscopeDataDir) {
             return dataDir == null || dataDir.isBlank() ? Path.of(fnscopeDataDir, "clickhouse") : Path.of(dataDir);

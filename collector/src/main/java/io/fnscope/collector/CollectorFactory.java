@@ -48,7 +48,7 @@ class CollectorFactory {
     @Singleton
     @Bean(preDestroy = "close")
     KafkaGate kafkaGate(KafkaCluster cluster, CollectorSettings settings) {
-        return new KafkaGate(cluster::newAdmin, settings.kafka().probeInterval());
+        return new KafkaGate(cluster::newAdmin, cluster::diskShortage, settings.kafka().probeInterval());
     }
 
     /** Depends on {@link KafkaReadiness} so the topics exist (it creates them) before the producer looks them up. */

@@ -191,8 +191,9 @@ final class Ingest {
         if (draining) {
             return shuttingDown();
         }
-        if (gate.isDown()) {
-            return new Outcome.Unavailable(settings.retryAfter(), "Kafka is unavailable (" + gate.downBecause()
+        String down = gate.downBecause();
+        if (down != null) {
+            return new Outcome.Unavailable(settings.retryAfter(), "Kafka is unavailable (" + down
                     + "); nothing was accepted, retry after " + seconds(settings.retryAfter()) + " s");
         }
         if (budget.exhausted()) {

@@ -13,22 +13,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Whether Kafka is known to be down. A send that fails with a retriable error (timeout, lost connection, no
+ * Whether Kafka can take records now. A send that fails with a retriable error (timeout, lost connection, no
  * leader...) marks it down; from then on requests are answered 503 / UNAVAILABLE at once, before their body is
  * read, instead of each waiting out the delivery timeout. While down, a probe asks the cluster every
- * {@code probe-interval} and opens the gate again when it answers.
+ * {@code probe-interval} and opens the gate again when it answers. The gate is also closed while the embedded
+ * broker's disk is nearly full ({@link io.fnscope.pipeline.kafka.LogDirSpace}): there the refusal comes before
+ * the failure, since a failed append halts the embedded broker and the process with it.
  */
 final class KafkaGate implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGate.class);
 
     private final Supplier<Admin> adminFactory;
+    private final Supplier<String> diskShortage;
     private final Duration probeInterval;
     private final ScheduledExecutorService prober;
     private volatile String downBecause;
     private Admin admin;
 
-    KafkaGate(Supplier<Admin> adminFactory, Duration probeInterval) {
+    /**
+     * @param diskShortage why the embedded broker's disk cannot take records now, or null (always null for an
+     *                     external cluster)
+     */
+    KafkaGate(Supplier<Admin> adminFactory, Supplier<String> diskShortage, Duration probeInterval) {
         this.adminFactory = adminFactory;
+        this.diskShortage = diskShortage;
         this.probeInterval = probeInterval;
         this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fnscope-collector-kafka-probe");
@@ -39,13 +47,10 @@ final class KafkaGate implements AutoCloseable {
         prober.scheduleWithFixedDelay(this::probeOnce, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    boolean isDown() {
-        return downBecause != null;
-    }
-
-    /** Why Kafka is considered down, for the 503 message; null while it is up. */
+    /** Why Kafka cannot take records now, for the 503 message; null while it can. */
     String downBecause() {
-        return downBecause;
+        String failed = downBecause;
+        return failed != null ? failed : diskShortage.get();
     }
 
     /** Called with every failed send; only failures that say "Kafka is unreachable or unwell" close the gate. */

@@ -65,7 +65,7 @@ final class WriterHarness implements AutoCloseable {
     WriterHarness(java.util.function.UnaryOperator<ClickHouse> wrap) {
         String bootstrap = TestKafka.shared().bootstrapServers();
         cluster = new KafkaCluster(new KafkaSettings(bootstrap, prefix, PARTITIONS, (short) 1, 24, 168, true, Map.of(),
-                new KafkaSettings.Embedded(false, null, "127.0.0.1", 0, 0, Map.of())), "unused");
+                new KafkaSettings.Embedded(false, null, "127.0.0.1", 0, 0, Map.of(), 0)), "unused");
         try (Admin admin = cluster.newAdmin()) {
             if (!cluster.ensureTopics(admin, Duration.ofSeconds(20))) {
                 throw new IllegalStateException("topics not created");

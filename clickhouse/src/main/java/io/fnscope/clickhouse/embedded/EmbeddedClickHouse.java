@@ -12,6 +12,8 @@ import io.fnscope.clickhouse.RowBinaryBody;
 import io.fnscope.clickhouse.RowMapper;
 import io.fnscope.clickhouse.internal.BinaryResult;
 import io.fnscope.clickhouse.internal.BodyOutput;
+import io.fnscope.clickhouse.internal.ErrorCodes;
+import io.fnscope.pipeline.ByteSizes;
 import io.fnscope.clickhouse.internal.Identifiers;
 import io.fnscope.clickhouse.internal.ParameterText;
 import io.fnscope.clickhouse.internal.StatementText;
@@ -54,14 +56,17 @@ public final class EmbeddedClickHouse implements ClickHouse {
     static final String NO_OUTPUT = "Null";
     /** Statements that can run at once when nothing is configured. */
     public static final int DEFAULT_CONNECTIONS = 4;
+    static final String MIN_FREE_DISK_SETTING = "min_free_disk_bytes_to_perform_insert";
 
     private final EmbeddedEngine engine;
     private final ClickHouseDefaults defaults;
+    private final long minFreeDiskBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedClickHouse(EmbeddedEngine engine, ClickHouseDefaults defaults) {
+    private EmbeddedClickHouse(EmbeddedEngine engine, ClickHouseDefaults defaults, long minFreeDiskBytes) {
         this.engine = engine;
         this.defaults = defaults;
+        this.minFreeDiskBytes = minFreeDiskBytes;
     }
 
     /**
@@ -82,7 +87,19 @@ public final class EmbeddedClickHouse implements ClickHouse {
      * at once; used by the first open of a directory, later opens join its pool).
      */
     public static EmbeddedClickHouse open(Path dataDir, Path library, int connections, ClickHouseDefaults defaults) {
-        return new EmbeddedClickHouse(EmbeddedEngine.acquire(dataDir, library, connections), defaults);
+        return open(dataDir, library, connections, defaults, 0);
+    }
+
+    /**
+     * As {@link #open(Path, Path, int, ClickHouseDefaults)}, keeping {@code minFreeDiskBytes} free on the data's
+     * disk: an insert that finds less fails with NOT_ENOUGH_SPACE, a transient error, before it writes a part
+     * (ClickHouse's {@code min_free_disk_bytes_to_perform_insert}, unless a table or the insert sets its own).
+     * Merges still run; they reserve their space first. 0: no reserve.
+     */
+    public static EmbeddedClickHouse open(Path dataDir, Path library, int connections, ClickHouseDefaults defaults,
+                                          long minFreeDiskBytes) {
+        return new EmbeddedClickHouse(EmbeddedEngine.acquire(dataDir, library, connections), defaults,
+                minFreeDiskBytes);
     }
 
     /**
@@ -138,13 +155,21 @@ public final class EmbeddedClickHouse implements ClickHouse {
                 throw new ClickHouseUnavailableException("Cannot write the rows for " + target + " to " + file + ": "
                         + cause + " (is the disk of fnscope.clickhouse.embedded.data-dir full?)", true, cause);
             }
-            String settings = StatementText.settingsClause(options.effectiveSettings());
+            Map<String, String> effective = options.effectiveSettings();
+            if (minFreeDiskBytes > 0) {
+                effective.putIfAbsent(MIN_FREE_DISK_SETTING, Long.toString(minFreeDiskBytes));
+            }
+            String settings = StatementText.settingsClause(effective);
             String sql = "INSERT INTO " + target + " " + StatementText.columnList(columns)
                     + (settings.isEmpty() ? "" : " " + settings)
                     + " SELECT * FROM file(" + ParameterText.quoted(file.toString()) + ", '"
                     + options.format().clickHouseName() + "', "
                     + ParameterText.quoted(StatementText.structure(columns)) + ")";
-            run(sql, NO_OUTPUT, Map.of(), bytes -> null);
+            try {
+                run(sql, NO_OUTPUT, Map.of(), bytes -> null);
+            } catch (ClickHouseQueryException e) {
+                throw e.code() == ErrorCodes.NOT_ENOUGH_SPACE && minFreeDiskBytes > 0 ? withReserveHint(e) : e;
+            }
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -152,6 +177,13 @@ public final class EmbeddedClickHouse implements ClickHouse {
                 // Deleted at the next open at the latest; an insert's outcome does not depend on it.
             }
         }
+    }
+
+    /** ClickHouse names its own setting; the operator needs fnscope's key, and what to do. */
+    private ClickHouseQueryException withReserveHint(ClickHouseQueryException e) {
+        return new ClickHouseQueryException(e.getMessage() + " [fnscope keeps " + ByteSizes.readable(minFreeDiskBytes) + " free on the"
+                + " disk of " + engine.dataDir + " (fnscope.clickhouse.embedded.min-free-disk): free space there;"
+                + " the writer retries and nothing is lost]", e.code(), e);
     }
 
     private <T> T run(String sql, String format, Map<String, ?> params, EmbeddedEngine.ResultReader<T> reader) {

@@ -35,6 +35,7 @@ public class KafkaCluster implements AutoCloseable {
     private final KafkaSettings settings;
     private final Topics topics;
     private final EmbeddedKafkaBroker embedded;
+    private final LogDirSpace embeddedDisk;
     private final String bootstrapServers;
 
     public KafkaCluster(KafkaSettings settings, @Value("${fnscope.data-dir:data}") String dataDir) {
@@ -45,9 +46,11 @@ public class KafkaCluster implements AutoCloseable {
             Path dir = e.dataDir() == null || e.dataDir().isBlank() ? Path.of(dataDir, "kafka") : Path.of(e.dataDir());
             this.embedded = start(new EmbeddedKafkaBroker(dir, e.host(), e.port(), e.controllerPort(),
                     e.broker() == null ? Map.of() : e.broker()));
+            this.embeddedDisk = LogDirSpace.of(dir, e.minFreeDisk());
             this.bootstrapServers = embedded.bootstrapServers();
         } else {
             this.embedded = null;
+            this.embeddedDisk = null;
             this.bootstrapServers = settings.bootstrapServers();
         }
     }
@@ -70,6 +73,14 @@ public class KafkaCluster implements AutoCloseable {
 
     public boolean isEmbedded() {
         return embedded != null;
+    }
+
+    /**
+     * Why no record should be sent now because the embedded broker's disk is nearly full (see {@link LogDirSpace}),
+     * or null: always null for an external cluster, whose disks its operators watch.
+     */
+    public String diskShortage() {
+        return embeddedDisk == null ? null : embeddedDisk.shortage();
     }
 
     public Topics topics() {

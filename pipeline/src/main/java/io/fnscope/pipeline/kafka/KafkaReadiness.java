@@ -94,6 +94,12 @@ public class KafkaReadiness implements HealthIndicator {
         if (lastError != null) {
             details.put("error", lastError);
         }
+        // A detail, not DOWN: taken out of service the all-in-one could not even answer the 503 that makes
+        // exporters keep their data and retry.
+        String disk = cluster.diskShortage();
+        if (disk != null) {
+            details.put("diskShortage", disk);
+        }
         return Publishers.just(HealthResult.builder("kafka", isReady() ? HealthStatus.UP : HealthStatus.DOWN)
                 .details(details).build());
     }

@@ -3,6 +3,7 @@ package io.fnscope.pipeline.kafka;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.ReadableBytes;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
@@ -46,6 +47,8 @@ public record KafkaSettings(
      * @param port           client port (0 = any free port)
      * @param controllerPort KRaft controller port (0 = any free port)
      * @param broker         extra broker properties
+     * @param minFreeDisk    space kept free on the disk of its log: the collector answers 503 while there is less
+     *                       (Kafka halts the process when an append finds the disk full); 0 turns the check off
      */
     @ConfigurationProperties("embedded")
     public record Embedded(
@@ -54,6 +57,7 @@ public record KafkaSettings(
             @Bindable(defaultValue = "127.0.0.1") String host,
             @Bindable(defaultValue = "9092") int port,
             @Bindable(defaultValue = "9093") int controllerPort,
-            @Nullable Map<String, String> broker) {
+            @Nullable Map<String, String> broker,
+            @Bindable(defaultValue = "1GB") @ReadableBytes @Min(0) long minFreeDisk) {
     }
 }

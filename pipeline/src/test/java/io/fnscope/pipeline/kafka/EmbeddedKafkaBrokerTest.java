@@ -62,7 +62,7 @@ class EmbeddedKafkaBrokerTest {
                     .hasMessageContaining("127.0.0.1:" + port + " (its controller port)")
                     .hasMessageContaining("Another fnscope all-in-one or a Kafka broker");
             var settings = new KafkaSettings("unused:9092", "fnscope.", 1, (short) 1, 24, 168, true, Map.of(),
-                    new KafkaSettings.Embedded(true, dir.toString(), "127.0.0.1", port, 0, Map.of()));
+                    new KafkaSettings.Embedded(true, dir.toString(), "127.0.0.1", port, 0, Map.of(), 0));
             assertThatThrownBy(() -> new KafkaCluster(settings, dir.toString()))
                     .hasMessageContaining("(its client port)")
                     .hasMessageEndingWith("set fnscope.kafka.embedded.port (FNSCOPE_KAFKA_EMBEDDED_PORT) to a free port, 0 for any");
