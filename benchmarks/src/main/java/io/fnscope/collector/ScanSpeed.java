@@ -17,7 +17,7 @@ public final class ScanSpeed {
 
     public static void main(String[] args) throws Exception {
         List<byte[]> payloads = io.fnscope.benchmarks.PayloadsAccess.traces(64, 100, 20, 42);
-        OtlpScanner scanner = new OtlpScanner(CollectorSettings.defaults());
+        OtlpScanner scanner = new OtlpScanner(CollectorSettings.defaults(), java.time.Clock.systemUTC());
         long bytes = payloads.stream().mapToLong(b -> b.length).sum() / payloads.size();
         for (int round = 0; round < 5; round++) {
             int n = 20_000;

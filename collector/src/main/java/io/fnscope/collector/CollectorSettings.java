@@ -34,6 +34,9 @@ import java.util.Map;
  *                                {@code max.message.bytes} accept every record
  * @param maxInFlightBytes        request bytes accepted but not yet acknowledged by Kafka; beyond it requests get
  *                                503 / UNAVAILABLE instead of queueing without bound
+ * @param maxTimeAhead            how far ahead of the collector's clock an item's time may be; items further ahead
+ *                                are rejected (a clock years off would put them in partitions that outlive every
+ *                                retention). 0 accepts any time the tables can partition (up to 2149-06-06)
  * @param retryAfter              what 503 / UNAVAILABLE answers tell the exporter to wait
  * @param shutdownTimeout         how long a graceful shutdown waits for in-flight requests and the producer flush
  * @param rateLimit               optional per-tenant ingest rate limit
@@ -52,12 +55,17 @@ public record CollectorSettings(
         @Bindable(defaultValue = "128") @Min(0) int maxLinksPerSpan,
         @Bindable(defaultValue = "1000000") @Min(16384) int maxRecordBytes,
         @Bindable(defaultValue = "67108864") @Min(1048576) long maxInFlightBytes,
+        @Bindable(defaultValue = "1d") @NotNull Duration maxTimeAhead,
         @Bindable(defaultValue = "2s") @NotNull Duration retryAfter,
         @Bindable(defaultValue = "10s") @NotNull Duration shutdownTimeout,
         @Nullable RateLimit rateLimit,
         @Nullable Kafka kafka) {
 
     public CollectorSettings {
+        if (maxTimeAhead != null && maxTimeAhead.isNegative()) {
+            throw new IllegalArgumentException("fnscope.collector.max-time-ahead must not be negative, got " + maxTimeAhead
+                    + " (0 accepts any time)");
+        }
         rateLimit = rateLimit == null ? RateLimit.DEFAULT : rateLimit;
         kafka = kafka == null ? Kafka.DEFAULT : kafka;
     }
@@ -123,6 +131,6 @@ public record CollectorSettings(
     /** Settings for tests and benchmarks: the documented defaults. */
     static CollectorSettings defaults() {
         return new CollectorSettings(true, 4318, 4317, 8388608, 10000, 128, 16384, 128, 128, 1000000, 67108864L,
-                Duration.ofSeconds(2), Duration.ofSeconds(10), RateLimit.DEFAULT, Kafka.DEFAULT);
+                Duration.ofDays(1), Duration.ofSeconds(2), Duration.ofSeconds(10), RateLimit.DEFAULT, Kafka.DEFAULT);
     }
 }

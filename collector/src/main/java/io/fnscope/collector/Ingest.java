@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +46,7 @@ final class Ingest {
     Ingest(CollectorSettings settings, RateLimiter rateLimiter, InFlightBudget budget, KafkaGate gate, KafkaSink sink,
            CollectorMetrics metrics, Clock clock) {
         this.settings = settings;
-        this.scanner = new OtlpScanner(settings);
+        this.scanner = new OtlpScanner(settings, clock);
         this.fixer = new ItemFixer(settings);
         this.rateLimiter = rateLimiter;
         this.budget = budget;
@@ -122,7 +123,7 @@ final class Ingest {
         boolean release = true;
         try {
             LambdaFunction function = LambdaBatchReader.function(header);
-            LambdaBatchReader.Batch batch = LambdaBatchReader.events(body);
+            LambdaBatchReader.Batch batch = LambdaBatchReader.events(body, Instant.ofEpochSecond(0, scanner.latestTime()));
             metrics.received(tenant, signal, batch.total());
             Outcome refused = limitRequest(tenant, signal, batch.total());
             if (refused != null) {

@@ -91,9 +91,11 @@ final class LambdaBatchReader {
     }
 
     /**
+     * @param latest the latest event time accepted (the collector's clock plus max-time-ahead); later events are
+     *               rejected like malformed ones
      * @throws InvalidTelemetryException when the body is not a JSON array
      */
-    static Batch events(byte[] body) {
+    static Batch events(byte[] body, Instant latest) {
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
@@ -110,7 +112,7 @@ final class LambdaBatchReader {
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
             JsonNode e = root.get(i);
-            String problem = problem(e);
+            String problem = problem(e, latest);
             if (problem != null) {
                 String type = e.isObject() && e.path("type").isTextual() ? " (" + clip(e.path("type").textValue()) + ")" : "";
                 errors.add("events[" + i + "]" + type + ": " + problem);
@@ -124,7 +126,7 @@ final class LambdaBatchReader {
     }
 
     /** What is wrong with one event, or null. */
-    private static String problem(JsonNode e) {
+    private static String problem(JsonNode e, Instant latest) {
         if (!e.isObject()) {
             return "an event must be a JSON object";
         }
@@ -132,8 +134,13 @@ final class LambdaBatchReader {
         if (time == null || !time.isTextual()) {
             return "time must be an ISO-8601 timestamp string";
         }
-        if (time(time.textValue()) == null) {
+        Instant at = time(time.textValue());
+        if (at == null) {
             return "time must be an ISO-8601 timestamp, got '" + clip(time.textValue()) + "'";
+        }
+        if (at.isAfter(latest)) {
+            return "time " + clip(time.textValue()) + " is further ahead of the collector's clock than"
+                    + " fnscope.collector.max-time-ahead allows";
         }
         JsonNode type = e.get("type");
         if (type == null || !type.isTextual() || type.textValue().isBlank()) {

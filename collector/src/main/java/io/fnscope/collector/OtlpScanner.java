@@ -8,6 +8,10 @@ import io.fnscope.pipeline.Signal;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
 import static io.fnscope.collector.Wire.I32;
 import static io.fnscope.collector.Wire.I64;
 import static io.fnscope.collector.Wire.LEN;
@@ -30,19 +34,54 @@ final class OtlpScanner {
     private final int maxValueLength;
     private final int maxEvents;
     private final int maxLinks;
+    private final long maxAheadNanos;
+    private final Clock clock;
 
-    OtlpScanner(CollectorSettings settings) {
+    OtlpScanner(CollectorSettings settings, Clock clock) {
         this.maxAttributes = settings.maxAttributes();
         this.maxValueLength = settings.maxAttributeValueLength();
         this.maxEvents = settings.maxEventsPerSpan();
         this.maxLinks = settings.maxLinksPerSpan();
+        this.maxAheadNanos = settings.maxTimeAhead().isZero() ? 0 : saturatedNanos(settings.maxTimeAhead());
+        this.clock = clock;
+    }
+
+    /**
+     * The last day ClickHouse's {@code Date} holds, which the tables partition by: a later time lands in a wrong
+     * partition (tried: a span of 2264 was stored as 1680, a {@code DateTime64(9)} being a signed count of
+     * nanoseconds, in a partition dated 2079).
+     */
+    static final long LATEST_STORABLE_NANOS = Instant.parse("2149-06-06T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+
+    /** The latest item time a request scanned now may carry: the clock plus max-time-ahead, at most 2149-06-06 00:00. */
+    long latestTime() {
+        if (maxAheadNanos == 0) {
+            return LATEST_STORABLE_NANOS;
+        }
+        Instant now = clock.instant();
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long latest = nowNanos + maxAheadNanos;
+        return latest < nowNanos ? LATEST_STORABLE_NANOS : Math.min(latest, LATEST_STORABLE_NANOS);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.max(1, d.toNanos());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** True when {@code time} (Unix ns, an unsigned fixed64) is after {@code latest}. */
+    private static boolean tooLate(long time, long latest) {
+        return Long.compareUnsigned(time, latest) > 0;
     }
 
     /**
      * @throws InvalidTelemetryException when the bytes are not a well-formed export request
      */
     ScannedRequest scan(Signal signal, byte[] buf) {
-        ScannedRequest req = new ScannedRequest(signal, buf);
+        ScannedRequest req = new ScannedRequest(signal, buf, latestTime());
         Wire w = new Wire(buf, 0, buf.length);
         while (w.more()) {
             int start = w.pos;
@@ -237,6 +276,8 @@ final class OtlpScanner {
             reason = Reason.MISSING_START_TIME;
         } else if (Long.compareUnsigned(end, start) < 0) {
             reason = Reason.END_BEFORE_START;
+        } else if (tooLate(end, req.latestTime)) {
+            reason = Reason.SPAN_TIME_AHEAD; // the end is not before the start, so this covers both
         }
         if (reason != null) {
             item.reason = reason;
@@ -329,11 +370,27 @@ final class OtlpScanner {
         int spanLen = 0;
         int spanAt = 0;
         int attributes = 0;
+        long time = 0;
+        long observed = 0;
         boolean fix = false;
         while (w.more()) {
             int tag = w.tag();
             int type = tag & 7;
             switch (tag >>> 3) {
+                case 1 -> {
+                    if (type == I64) {
+                        time = w.fixed64();
+                    } else {
+                        w.skip(tag);
+                    }
+                }
+                case 11 -> {
+                    if (type == I64) {
+                        observed = w.fixed64();
+                    } else {
+                        w.skip(tag);
+                    }
+                }
                 case 3, 12 -> stringOrSkip(w, tag);
                 case 5 -> {
                     if (type == LEN) {
@@ -380,6 +437,8 @@ final class OtlpScanner {
             reason = Reason.LOG_TRACE_ID;
         } else if (spanLen != 0 && (spanLen != 8 || Wire.allZero(req.buf, spanAt, 8))) {
             reason = Reason.LOG_SPAN_ID;
+        } else if (tooLate(time, req.latestTime) || tooLate(observed, req.latestTime)) {
+            reason = Reason.LOG_TIME_AHEAD;
         }
         if (reason != null) {
             item.reason = reason;
@@ -447,7 +506,7 @@ final class OtlpScanner {
                 while (w.more()) {
                     int t = w.tag();
                     if (t == (1 << 3 | LEN)) {
-                        dataPoint(w, kind, points);
+                        dataPoint(w, kind, points, req.latestTime);
                     } else {
                         w.skip(t);
                     }
@@ -491,7 +550,7 @@ final class OtlpScanner {
         req.changed |= item.fix;
     }
 
-    private void dataPoint(Wire w, int kind, Points points) {
+    private void dataPoint(Wire w, int kind, Points points, long latestTime) {
         int outer = w.enter();
         int attributesField = switch (kind) {
             case HISTOGRAM -> 9;
@@ -549,6 +608,8 @@ final class OtlpScanner {
         Reason reason = null;
         if (time == 0) {
             reason = Reason.MISSING_TIME;
+        } else if (tooLate(time, latestTime)) {
+            reason = Reason.POINT_TIME_AHEAD;
         } else if (kind == HISTOGRAM && bucketCounts != 0 && bucketCounts != bounds + 1) {
             reason = Reason.HISTOGRAM_BUCKETS;
         }

@@ -12,6 +12,12 @@ enum Reason {
     INVALID_PARENT_SPAN_ID("invalid_parent_span_id", "parent_span_id is neither empty nor 8 bytes"),
     MISSING_START_TIME("missing_start_time", "start_time_unix_nano is 0"),
     END_BEFORE_START("end_before_start", "end_time_unix_nano is before start_time_unix_nano"),
+    SPAN_TIME_AHEAD("time_ahead", "start_time_unix_nano or end_time_unix_nano is further ahead of the collector's"
+            + " clock than fnscope.collector.max-time-ahead allows"),
+    LOG_TIME_AHEAD("time_ahead", "time_unix_nano or observed_time_unix_nano is further ahead of the collector's"
+            + " clock than fnscope.collector.max-time-ahead allows"),
+    POINT_TIME_AHEAD("time_ahead", "time_unix_nano is further ahead of the collector's clock than"
+            + " fnscope.collector.max-time-ahead allows"),
     MISSING_METRIC_NAME("missing_metric_name", "the metric has no name"),
     MISSING_TIME("missing_time", "time_unix_nano is 0"),
     HISTOGRAM_BUCKETS("histogram_bucket_mismatch",

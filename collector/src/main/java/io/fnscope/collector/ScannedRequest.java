@@ -20,9 +20,13 @@ final class ScannedRequest {
     /** True when some item or header is rejected or must change: the original bytes cannot be forwarded as they are. */
     boolean changed;
 
-    ScannedRequest(Signal signal, byte[] buf) {
+    /** The latest item time accepted, in Unix ns (compared unsigned): the collector's clock plus max-time-ahead. */
+    final long latestTime;
+
+    ScannedRequest(Signal signal, byte[] buf, long latestTime) {
         this.signal = signal;
         this.buf = buf;
+        this.latestTime = latestTime;
     }
 
     /** Items not rejected (so far). */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CollectorSettingsTest {
 
@@ -37,5 +38,13 @@ class CollectorSettingsTest {
             assertThat(s.rateLimit().rateOf("globex")).isEqualTo(500);
             assertThat(s.rateLimit().burstSeconds()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void aNegativeMaxTimeAheadIsRefusedAtStartWithTheKey() {
+        assertThatThrownBy(() -> ApplicationContext.run(Map.of("fnscope.collector.enabled", false,
+                "fnscope.writer.enabled", false, "fnscope.kafka.embedded.enabled", false,
+                "fnscope.collector.max-time-ahead", "-1h")).getBean(CollectorSettings.class))
+                .hasStackTraceContaining("fnscope.collector.max-time-ahead must not be negative, got PT-1H (0 accepts any time)");
     }
 }

@@ -102,7 +102,8 @@ class ITLambdaTelemetry {
                  {"time":"2026-11-23T10:00:00.000Z","type":"platform.report","record":{"requestId":"r1","metrics":{"durationMs":1,"billedDurationMs":"2","memorySizeMB":128,"maxMemoryUsedMB":60}}},
                  {"time":"2026-11-23T10:00:00.000Z","type":"platform.report","record":{"metrics":{}}},
                  {"time":"2026-11-23T10:00:00.000Z"},
-                 42]
+                 42,
+                 {"time":"2100-01-01T00:00:00.000Z","type":"platform.start","record":{"requestId":"r3"}}]
                 """;
 
         HttpResponse<byte[]> r = post(body, "X-Fnscope-Function-Name", "checkout");
@@ -110,19 +111,21 @@ class ITLambdaTelemetry {
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode answer = JSON.readTree(r.body());
         assertThat(answer.path("accepted").asInt()).isEqualTo(1);
-        assertThat(answer.path("rejected").asInt()).isEqualTo(5);
+        assertThat(answer.path("rejected").asInt()).isEqualTo(6);
         assertThat(answer.path("errors")).extracting(JsonNode::asText).containsExactly(
                 "events[1] (platform.start): time must be an ISO-8601 timestamp, got 'yesterday'",
                 "events[2] (platform.report): record.metrics.billedDurationMs must be a non-negative number",
                 "events[3] (platform.report): record.requestId must be a non-empty string",
                 "events[4]: type must be a non-empty string",
-                "events[5]: an event must be a JSON object");
+                "events[5]: an event must be a JSON object",
+                "events[6] (platform.start): time 2100-01-01T00:00:00.000Z is further ahead of the collector's clock"
+                        + " than fnscope.collector.max-time-ahead allows");
         LambdaPlatformBatch batch = LambdaPlatformCodec.read(CollectorHarness.readExactly(consumer, 1).get(0).value());
         assertThat(batch.function()).isEqualTo(new LambdaFunction("checkout", "$LATEST", null, null, null, null, null));
         assertThat(batch.events()).hasSize(1);
         assertThat(batch.events().get(0).requestId()).isEqualTo("r1");
         assertThat(collector.metric("fnscope_collector_items_rejected_total", "signal", "lambda-platform", "reason", "invalid_event"))
-                .isGreaterThanOrEqualTo(5);
+                .isGreaterThanOrEqualTo(6);
     }
 
     @Test

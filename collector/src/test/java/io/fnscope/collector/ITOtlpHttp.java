@@ -188,6 +188,30 @@ class ITOtlpHttp {
     }
 
     @Test
+    void spansFromAClockMoreThanADayAheadAreRejectedWithTheKeyThatAllowsThem() throws Exception {
+        KafkaConsumer<byte[], byte[]> consumer = collector.consumer(Signal.TRACES);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        Span hourAhead = TestObjects.span("an hour ahead").setStartTimeUnixNano(now + 3_600_000_000_000L)
+                .setEndTimeUnixNano(now + 3_600_001_000_000L).build();
+        Span twoDaysAhead = TestObjects.span("two days ahead").setStartTimeUnixNano(now + 172_800_000_000_000L)
+                .setEndTimeUnixNano(now + 172_800_001_000_000L).build();
+        double rejectedBefore = collector.metric("fnscope_collector_items_rejected_total", "tenant", "acme", "reason", "time_ahead");
+
+        HttpResponse<byte[]> response = collector.post("/v1/traces", PROTOBUF, ACME_KEY,
+                TestObjects.traces(hourAhead, twoDaysAhead).toByteArray());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(response.body());
+        assertThat(answer.getPartialSuccess().getErrorMessage()).isEqualTo("rejected 1 of 2 spans: start_time_unix_nano or"
+                + " end_time_unix_nano is further ahead of the collector's clock than fnscope.collector.max-time-ahead"
+                + " allows (1)");
+        ConsumerRecord<byte[], byte[]> record = CollectorHarness.readExactly(consumer, 1).get(0);
+        assertThat(ExportTraceServiceRequest.parseFrom(record.value())).isEqualTo(TestObjects.traces(hourAhead));
+        assertThat(collector.metric("fnscope_collector_items_rejected_total", "tenant", "acme", "reason", "time_ahead"))
+                .isEqualTo(rejectedBefore + 1);
+    }
+
+    @Test
     void requestWithOnlyInvalidSpansIsABadRequest() throws Exception {
         Span zeroTrace = TestObjects.span("zero").setTraceId(ByteString.copyFrom(new byte[16])).build();
         Span zeroSpan = TestObjects.span("zero span").setSpanId(ByteString.copyFrom(new byte[8])).build();

@@ -14,6 +14,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.Exemplar;
+import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -25,6 +26,10 @@ import io.opentelemetry.proto.trace.v1.Span;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 
@@ -33,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OtlpScannerTest {
     final CollectorSettings settings = CollectorSettings.defaults();
-    final OtlpScanner scanner = new OtlpScanner(settings);
+    final OtlpScanner scanner = new OtlpScanner(settings, Clock.systemUTC());
 
     @Test
     void validRequestNeedsNoChange() {
@@ -88,6 +93,50 @@ class OtlpScannerTest {
         Metric stored = ExportMetricsServiceRequest.parseFrom(parts.get(0).value()).getResourceMetrics(0).getScopeMetrics(0).getMetrics(0);
         assertThat(stored.getHistogram().getDataPointsList()).containsExactly(histogram.getHistogram().getDataPoints(0)
                 .toBuilder().clearExemplars().build());
+    }
+
+    @Test
+    void itemsTooFarAheadOfTheClockAreRejectedAndTimesBeyondWhatTheStoreHoldsAlways() throws Exception {
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L;
+        long day = Duration.ofDays(1).toNanos();
+        OtlpScanner dayAhead = new OtlpScanner(settings, Clock.fixed(now, ZoneOffset.UTC));
+        Span almostADay = TestObjects.span("ok").setStartTimeUnixNano(nowNanos + day - 2).setEndTimeUnixNano(nowNanos + day).build();
+        Span endsTooLate = TestObjects.span("late end").setStartTimeUnixNano(nowNanos).setEndTimeUnixNano(nowNanos + day + 1).build();
+        Span year2100 = TestObjects.span("2100").setStartTimeUnixNano(4_102_444_800_000_000_000L)
+                .setEndTimeUnixNano(4_102_444_800_001_000_000L).build();
+        // 2264: past Long.MAX_VALUE ns, stored as a DateTime64(9) it wrapped around to 1680 (tried before this check).
+        Span year2264 = TestObjects.span("2264").setStartTimeUnixNano(Long.parseUnsignedLong("9300000000000000000"))
+                .setEndTimeUnixNano(-1L).build();
+
+        ScannedRequest req = dayAhead.scan(Signal.TRACES, TestObjects.traces(almostADay, endsTooLate, year2100, year2264).toByteArray());
+        assertThat(req.items).isEqualTo(4);
+        assertThat(req.tally.rejected(Reason.SPAN_TIME_AHEAD)).isEqualTo(3);
+        assertThat(req.acceptedItems()).isEqualTo(1);
+
+        OtlpScanner anyTime = new OtlpScanner(new CollectorSettings(true, 4318, 4317, 8388608, 10000, 128, 16384, 128,
+                128, 1000000, 67108864L, Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(10), null, null),
+                Clock.fixed(now, ZoneOffset.UTC));
+        req = anyTime.scan(Signal.TRACES, TestObjects.traces(almostADay, endsTooLate, year2100, year2264).toByteArray());
+        assertThat(req.tally.rejected(Reason.SPAN_TIME_AHEAD)).as("max-time-ahead 0: only what cannot be stored").isEqualTo(1);
+
+        byte[] logs = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
+                .addLogRecords(LogRecord.newBuilder().setTimeUnixNano(nowNanos))
+                .addLogRecords(LogRecord.newBuilder().setObservedTimeUnixNano(nowNanos + 2 * day))
+                .addLogRecords(LogRecord.newBuilder().setTimeUnixNano(nowNanos + 2 * day).setObservedTimeUnixNano(nowNanos)))).build().toByteArray();
+        req = dayAhead.scan(Signal.LOGS, logs);
+        assertThat(req.tally.rejected(Reason.LOG_TIME_AHEAD)).isEqualTo(2);
+
+        Metric gauge = Metric.newBuilder().setName("queue.depth").setGauge(Gauge.newBuilder()
+                .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nowNanos).setAsInt(3))
+                .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nowNanos + 2 * day).setAsInt(4))).build();
+        req = dayAhead.scan(Signal.METRICS, ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+                .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(gauge))).build().toByteArray());
+        new ItemFixer(settings).apply(req);
+        List<RecordAssembler.Part> parts = RecordAssembler.assemble(req, settings.maxRecordBytes());
+        assertThat(req.tally.rejected(Reason.POINT_TIME_AHEAD)).isEqualTo(1);
+        Metric stored = ExportMetricsServiceRequest.parseFrom(parts.get(0).value()).getResourceMetrics(0).getScopeMetrics(0).getMetrics(0);
+        assertThat(stored.getGauge().getDataPointsList()).containsExactly(gauge.getGauge().getDataPoints(0));
     }
 
     @Test
