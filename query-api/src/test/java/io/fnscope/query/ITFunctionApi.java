@@ -192,6 +192,17 @@ class ITFunctionApi {
     }
 
     @Test
+    void theFirstHoursOf1970AreARangeLikeAnyOther() {
+        // from=0 answered 500: ClickHouse did not read the parameter "0" as a Unix time (ParameterText pads it now).
+        QueryApiHarness.Answer a = api.get("/api/v1/functions?from=0&to=3600000");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().path("functions").size()).isZero();
+        QueryApiHarness.Answer cost = api.get("/api/v1/cost?groupBy=route&from=0&to=86400000");
+        assertThat(cost.status()).as(cost.body()).isEqualTo(200);
+        assertThat(cost.json().path("groups").size()).isZero();
+    }
+
+    @Test
     void otherTenantsSeeNone() {
         JsonNode other = api.get("/api/v1/functions?" + RANGE, TestObjects.GLOBEX_VIEWER).json();
         assertThat(other.path("functions").size()).isZero();

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -27,7 +28,8 @@ import java.util.UUID;
  *   <li>inside Array, Map and Tuple values, elements are SQL-quoted ({@code ['a\'b', 'c']}) and the whole value is
  *   not escaped again (measured: one level of unescaping applies);</li>
  *   <li>an {@link Instant} is decimal epoch seconds ({@code 1704164645.123456789}), which DateTime64(p) of any
- *   precision reads exactly and independently of time zones; inside an array it is quoted;</li>
+ *   precision reads exactly and independently of time zones, with at least 5 digits before the point
+ *   ({@code 00000} for the epoch); inside an array it is quoted;</li>
  *   <li>booleans are {@code true}/{@code false}; doubles never use exponent notation; NaN and infinities are
  *   {@code nan}, {@code inf}, {@code -inf}.</li>
  * </ul>
@@ -107,8 +109,24 @@ public final class ParameterText {
 
     /** Decimal epoch seconds, trailing fractional zeros dropped. */
     static String epochSeconds(Instant t) {
-        BigDecimal s = BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9));
-        return t.getNano() == 0 ? Long.toString(t.getEpochSecond()) : s.stripTrailingZeros().toPlainString();
+        long seconds = t.getEpochSecond();
+        if (seconds < 0) {
+            // Before 1970, for completeness: ClickHouse reads "-0.5" as 0.5, the one second it gets wrong.
+            BigDecimal s = BigDecimal.valueOf(seconds).add(BigDecimal.valueOf(t.getNano(), 9));
+            return t.getNano() == 0 ? Long.toString(seconds) : s.stripTrailingZeros().toPlainString();
+        }
+        // ClickHouse does not read a number with 1-4 digits before the point as a Unix time ("0", "1000.5": "cannot be
+        // parsed as DateTime64"), so the first 10,000 seconds of 1970 are padded to 5 digits, which it does read.
+        String whole = seconds < 10_000 ? String.format(Locale.ROOT, "%05d", seconds) : Long.toString(seconds);
+        if (t.getNano() == 0) {
+            return whole;
+        }
+        String fraction = String.format(Locale.ROOT, "%09d", t.getNano());
+        int end = fraction.length();
+        while (fraction.charAt(end - 1) == '0') {
+            end--;
+        }
+        return whole + "." + fraction.substring(0, end);
     }
 
     private static void nested(StringBuilder sb, Object v) {

@@ -52,6 +52,11 @@ class ParameterTextTest {
         assertThat(ParameterText.format(Instant.parse("2024-01-02T03:04:05.100Z"))).isEqualTo("1704164645.1");
         assertThat(ParameterText.format(Instant.parse("2024-01-02T03:04:05Z"))).isEqualTo("1704164645");
         assertThat(ParameterText.format(Instant.ofEpochSecond(-2, 500_000_000))).isEqualTo("-1.5");
+        // 1-4 digits before the point are not a Unix time to ClickHouse: the first 10,000 s of 1970 get 5.
+        assertThat(ParameterText.format(Instant.EPOCH)).isEqualTo("00000");
+        assertThat(ParameterText.format(Instant.ofEpochSecond(1000, 500_000_000))).isEqualTo("01000.5");
+        assertThat(ParameterText.format(Instant.ofEpochSecond(9999, 1))).isEqualTo("09999.000000001");
+        assertThat(ParameterText.format(Instant.ofEpochSecond(10_000))).isEqualTo("10000");
     }
 
     @Test
