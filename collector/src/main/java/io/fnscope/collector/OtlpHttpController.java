@@ -16,6 +16,8 @@ import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.exceptions.BufferLengthExceededException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.server.exceptions.NotAllowedException;
 import io.netty.handler.codec.compression.DecompressionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,9 +110,18 @@ class OtlpHttpController {
                 + encoding + " (Content-Encoding " + encoding + "): " + e.getMessage());
     }
 
-    /** Anything unexpected: logged, answered 500 with no internals. */
+    /**
+     * What Micronaut refuses before the controller runs (a GET on an ingest path: 405 with {@code Allow}) keeps its
+     * status; anything else unexpected is logged and answered 500 with no internals.
+     */
     @Error
     MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable e) {
+        if (e instanceof HttpStatusException refused && refused.getStatus().getCode() < 500) {
+            MutableHttpResponse<byte[]> r = answer(request, refused.getStatus(), refused instanceof NotAllowedException
+                    ? Code.UNIMPLEMENTED : Code.INVALID_ARGUMENT, "invalid", refused.getMessage());
+            return refused instanceof NotAllowedException n ? r.header(HttpHeaders.ALLOW, String.join(", ",
+                    new java.util.TreeSet<>(n.getAllowedMethods()))) : r;
+        }
         LOG.error("Ingest request {} failed", request.getPath(), e);
         return answer(request, HttpStatus.INTERNAL_SERVER_ERROR, Code.INTERNAL, "error",
                 "internal error in the collector (logged); retry later");
@@ -121,7 +132,8 @@ class OtlpHttpController {
                                                String message) {
         IngestEndpoint endpoint = IngestEndpoint.of(request.getPath());
         Signal signal = endpoint == null ? Signal.TRACES : endpoint.signal;
-        metrics.request(Transport.HTTP, signal, outcome, System.nanoTime() - started(request));
+        long started = started(request); // before "now": a request that never reached the filter starts now
+        metrics.request(Transport.HTTP, signal, outcome, System.nanoTime() - started);
         return HttpAnswers.early(status, code, message, null, endpoint != null && endpoint.lambda(), json(request));
     }
 

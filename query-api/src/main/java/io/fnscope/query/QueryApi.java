@@ -2,14 +2,18 @@ package io.fnscope.query;
 
 import io.fnscope.tenancy.Principal;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.server.exceptions.NotAllowedException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -245,6 +249,13 @@ class QueryApi {
         }
         if (e instanceof io.fnscope.clickhouse.ClickHouseException c) {
             return storageError.handle(request, c);
+        }
+        if (e instanceof HttpStatusException refused && refused.getStatus().getCode() < 500) {
+            // Refused by Micronaut before the method ran (a POST on a GET endpoint: 405 with Allow): not a bug.
+            MutableHttpResponse<ApiError> r = HttpResponse.<ApiError>status(refused.getStatus())
+                    .body(new ApiError(refused.getMessage()));
+            return refused instanceof NotAllowedException n
+                    ? r.header(HttpHeaders.ALLOW, String.join(", ", new java.util.TreeSet<>(n.getAllowedMethods()))) : r;
         }
         LOG.error("{} {} failed", request.getMethod(), request.getPath(), e);
         return HttpResponse.<ApiError>status(HttpStatus.INTERNAL_SERVER_ERROR)

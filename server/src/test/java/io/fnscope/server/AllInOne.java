@@ -104,6 +104,19 @@ final class AllInOne implements AutoCloseable {
         }
     }
 
+    /** Any method on any URL, no body, no credentials. */
+    HttpResponse<String> call(String method, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     long count(String sql, Map<String, ?> params) {
         return clickHouse().query(sql.replace("{db}", database), params, r -> r.getLong(r.columns().getFirst())).getFirst();
     }

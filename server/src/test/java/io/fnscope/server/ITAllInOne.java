@@ -1,5 +1,6 @@
 package io.fnscope.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fnscope.pipeline.Signal;
 import io.fnscope.pipeline.kafka.KafkaCluster;
 import io.micronaut.context.ApplicationContext;
@@ -45,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shutdown closes the writer, then ClickHouse, then Kafka.
  */
 class ITAllInOne {
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     /** What the SDK sent for one invocation. */
@@ -214,6 +216,38 @@ class ITAllInOne {
                     + "AND target = 'dynamodb'", f) >= 1, TIMEOUT, "the service map's edge");
             assertThat(app.count("SELECT sum(calls) FROM {db}.edges_minute WHERE source = {f:String} AND target = 'dynamodb'", f))
                     .isEqualTo(1);
+        }
+    }
+
+    /**
+     * Errors Micronaut raises itself come in the shape of every other error: a wrong method was a 500 "internal
+     * error" (the controllers' catch-all took Micronaut's 405 for a bug), an unknown path a HATEOAS document, a path
+     * of the other port plain text labelled JSON.
+     */
+    @Test
+    void everyPortAnswersWrongMethodsAndPathsInTheErrorShapeOfTheApi() throws Exception {
+        try (AllInOne app = new AllInOne(Map.of()).start()) {
+            String api = "http://127.0.0.1:" + app.apiPort;
+            HttpResponse<String> post = app.call("POST", api + "/api/v1/traces");
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+            assertThat(JSON.readTree(post.body()).path("error").asText())
+                    .isEqualTo("Method [POST] not allowed for URI [/api/v1/traces]. Allowed methods: [HEAD, GET]");
+
+            HttpResponse<String> unknown = app.call("GET", api + "/api/v1/nope");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("no such endpoint: GET /api/v1/nope");
+
+            HttpResponse<String> otherPort = app.call("GET", api + "/v1/traces");
+            assertThat(otherPort.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(otherPort.body()).path("error").asText()).isEqualTo("no route /v1/traces on port "
+                    + app.apiPort + ": telemetry (/v1/...) goes to port " + app.httpPort + ", the API to port " + app.apiPort);
+
+            HttpResponse<String> get = app.call("GET", app.otlpHttp("/v1/traces"));
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+            assertThat(JSON.readTree(get.body()).path("message").asText())
+                    .isEqualTo("Method [GET] not allowed for URI [/v1/traces]. Allowed methods: [POST]");
         }
     }
 

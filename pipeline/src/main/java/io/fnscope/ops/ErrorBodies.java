@@ -1,0 +1,44 @@
+package io.fnscope.ops;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.context.annotation.Primary;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.server.exceptions.response.Error;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+/**
+ * The body of the errors Micronaut answers itself (no such route, method not allowed, a malformed URI, an exception
+ * no handler took) in the shape of every other error of fnscope's HTTP ports: {@code {"error": "..."}}, instead of
+ * Micronaut's HATEOAS document ({@code _links}, {@code _embedded.errors}). A client then reads one shape whatever
+ * went wrong. An unexpected exception's message is not sent (it can quote internals); Micronaut logs it.
+ */
+@Singleton
+@Primary
+public final class ErrorBodies implements JsonErrorResponseBodyProvider<ErrorBodies.Body> {
+
+    /** {@code {"error": "what went wrong and what to do"}}. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Body(String error) {
+    }
+
+    @Override
+    public Body body(ErrorContext context, HttpResponse<?> response) {
+        HttpStatus status = response.getStatus();
+        String method = context.getRequest().getMethodName();
+        String path = context.getRequest().getPath();
+        if (status == HttpStatus.NOT_FOUND && !context.hasErrors() || status == HttpStatus.NOT_FOUND
+                && "Page Not Found".equals(context.getErrors().getFirst().getMessage())) {
+            return new Body("no such endpoint: " + method + " " + path);
+        }
+        if (status.getCode() >= 500) {
+            return new Body("internal error (logged); retry later or report it");
+        }
+        return new Body(context.hasErrors() ? context.getErrors().stream().map(Error::getMessage)
+                .reduce((a, b) -> a + "; " + b).orElseThrow() : status.getReason());
+    }
+}
