@@ -31,14 +31,23 @@ public final class ErrorBodies implements JsonErrorResponseBodyProvider<ErrorBod
         HttpStatus status = response.getStatus();
         String method = context.getRequest().getMethodName();
         String path = context.getRequest().getPath();
-        if (status == HttpStatus.NOT_FOUND && !context.hasErrors() || status == HttpStatus.NOT_FOUND
-                && "Page Not Found".equals(context.getErrors().getFirst().getMessage())) {
+        if (status == HttpStatus.NOT_FOUND && genericMessage(context, "Page Not Found")) {
             return new Body("no such endpoint: " + method + " " + path);
+        }
+        if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE && genericMessage(context, "Request Entity Too Large")) {
+            // Netty refused the request line or headers before any handler ran (bodies have their own messages).
+            return new Body("the request line or headers are longer than this server reads"
+                    + " (micronaut.server.netty.max-initial-line-length, max-header-size); shorten the query");
         }
         if (status.getCode() >= 500) {
             return new Body("internal error (logged); retry later or report it");
         }
         return new Body(context.hasErrors() ? context.getErrors().stream().map(Error::getMessage)
                 .reduce((a, b) -> a + "; " + b).orElseThrow() : status.getReason());
+    }
+
+    /** No message, or Micronaut's stock one that only repeats the status: fnscope's says more. */
+    private static boolean genericMessage(ErrorContext context, String stock) {
+        return !context.hasErrors() || stock.equals(context.getErrors().getFirst().getMessage());
     }
 }

@@ -238,6 +238,13 @@ class ITAllInOne {
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("no such endpoint: GET /api/v1/nope");
 
+            // Netty's 4 KiB request line is raised to 16 KiB (a search with several long attr. filters); beyond, a
+            // message naming the key instead of "Request Entity Too Large".
+            assertThat(app.call("GET", api + "/api/v1/traces?service=" + "s".repeat(8_000)).statusCode()).isEqualTo(200);
+            HttpResponse<String> tooLong = app.call("GET", api + "/api/v1/traces?service=" + "s".repeat(17_000));
+            assertThat(tooLong.statusCode()).isEqualTo(413);
+            assertThat(JSON.readTree(tooLong.body()).path("error").asText()).contains("micronaut.server.netty.max-initial-line-length");
+
             HttpResponse<String> otherPort = app.call("GET", api + "/v1/traces");
             assertThat(otherPort.statusCode()).isEqualTo(404);
             assertThat(JSON.readTree(otherPort.body()).path("error").asText()).isEqualTo("no route /v1/traces on port "
