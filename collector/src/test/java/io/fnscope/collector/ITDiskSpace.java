@@ -59,6 +59,10 @@ class ITDiskSpace {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"diskShortage\":\"the disk of the embedded Kafka log is nearly full: ");
 
+            // The figures an alert reads before it comes to this.
+            assertThat(collector.metric("fnscope_kafka_embedded_disk_reserve_bytes")).isEqualTo((double) reserve);
+            assertThat(collector.metric("fnscope_kafka_embedded_disk_free_bytes")).isBetween(0.0, (double) reserve);
+
             Files.delete(filler);
             awaitStatus(collector, 200, "after");
 

@@ -33,6 +33,7 @@ class PrometheusRulesTest {
         assertThat(rules).hasSizeGreaterThanOrEqualTo(6);
         String documented = Files.readString(ROOT.resolve("writer/RATIONALE.md"))
                 + Files.readString(ROOT.resolve("docs/alerts.md"))
+                + Files.readString(ROOT.resolve("docs/deployment.md"))
                 + Files.readString(ROOT.resolve("collector/src/main/java/io/fnscope/collector/CollectorMetrics.java"));
         Set<String> known = new TreeSet<>();
         SERIES.matcher(documented).results().forEach(r -> known.add(r.group()));

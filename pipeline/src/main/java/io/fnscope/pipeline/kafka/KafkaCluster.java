@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,11 @@ public class KafkaCluster implements AutoCloseable {
      */
     public String diskShortage() {
         return embeddedDisk == null ? null : embeddedDisk.shortage();
+    }
+
+    /** The embedded broker's disk, for metrics; empty for an external cluster. */
+    public Optional<LogDirSpace> embeddedDisk() {
+        return Optional.ofNullable(embeddedDisk);
     }
 
     public Topics topics() {

@@ -62,6 +62,20 @@ public final class LogDirSpace {
         }, System::nanoTime);
     }
 
+    /** The free space now (one {@code statvfs}, for a metrics scrape), or -1 when it cannot be read. */
+    public long freeBytes() {
+        try {
+            return usableBytes.getAsLong();
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** The space kept free ({@code fnscope.kafka.embedded.min-free-disk}); 0 when the check is off. */
+    public long reserveBytes() {
+        return reserveBytes;
+    }
+
     /**
      * Why records must be refused now: a sentence naming the directory, its free space and the key, or null while
      * there is enough space.
