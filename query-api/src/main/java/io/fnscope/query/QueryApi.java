@@ -250,6 +250,11 @@ class QueryApi {
         if (e instanceof io.fnscope.clickhouse.ClickHouseException c) {
             return storageError.handle(request, c);
         }
+        if (e instanceof QueryBusyException busy) {
+            LOG.debug("{} {}: {}", request.getMethod(), request.getPath(), busy.getMessage());
+            return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "2")
+                    .body(new ApiError(busy.getMessage()));
+        }
         if (e instanceof HttpStatusException refused && refused.getStatus().getCode() < 500) {
             // Refused by Micronaut before the method ran (a POST on a GET endpoint: 405 with Allow): not a bug.
             MutableHttpResponse<ApiError> r = HttpResponse.<ApiError>status(refused.getStatus())
