@@ -93,12 +93,13 @@ public final class EmbeddedClickHouse implements ClickHouse {
     /**
      * As {@link #open(Path, Path, int, ClickHouseDefaults)}, keeping {@code minFreeDiskBytes} free on the data's
      * disk: an insert that finds less fails with NOT_ENOUGH_SPACE, a transient error, before it writes a part
-     * (ClickHouse's {@code min_free_disk_bytes_to_perform_insert}, unless a table or the insert sets its own).
-     * Merges still run; they reserve their space first. 0: no reserve.
+     * (ClickHouse's {@code min_free_disk_bytes_to_perform_insert}, unless a table or the insert sets its own), and
+     * the first open of the engine makes it the disk's {@code keep_free_space_bytes}, which merges respect too.
+     * 0: no reserve.
      */
     public static EmbeddedClickHouse open(Path dataDir, Path library, int connections, ClickHouseDefaults defaults,
                                           long minFreeDiskBytes) {
-        return new EmbeddedClickHouse(EmbeddedEngine.acquire(dataDir, library, connections), defaults,
+        return new EmbeddedClickHouse(EmbeddedEngine.acquire(dataDir, library, connections, minFreeDiskBytes), defaults,
                 minFreeDiskBytes);
     }
 

@@ -72,7 +72,7 @@ final class EmbeddedEngine {
     private record Connection(MemorySegment pointer, MemorySegment handle) {
     }
 
-    private EmbeddedEngine(Path dataDir, ChdbLibrary lib, int poolSize) {
+    private EmbeddedEngine(Path dataDir, ChdbLibrary lib, int poolSize, long keepFreeBytes) {
         this.dataDir = dataDir;
         this.tmpDir = dataDir.resolve(TMP_DIR);
         this.lib = lib;
@@ -85,7 +85,12 @@ final class EmbeddedEngine {
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < poolSize; i++) {
-            MemorySegment p = lib.connect("clickhouse", "--path=" + dataDir);
+            // keep_free_space_bytes: every reservation on the data's disk (inserts, and merges, which no insert
+            // setting reaches) leaves that much free for the embedded Kafka log beside it.
+            MemorySegment p = keepFreeBytes > 0
+                    ? lib.connect("clickhouse", "--path=" + dataDir, "--",
+                    "--storage_configuration.disks.default.keep_free_space_bytes=" + keepFreeBytes)
+                    : lib.connect("clickhouse", "--path=" + dataDir);
             if (p.equals(MemorySegment.NULL)) {
                 connections.forEach(c -> lib.closeConn(c.pointer()));
                 throw new ClickHouseUnavailableException("chDB refused to open " + dataDir + " (chdb_connect returned NULL):"
@@ -98,8 +103,11 @@ final class EmbeddedEngine {
                 poolSize, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
-    /** A lease on the engine for {@code dataDir}, opening it if needed. */
-    static synchronized EmbeddedEngine acquire(Path dataDir, Path library, int connections) {
+    /**
+     * A lease on the engine for {@code dataDir}, opening it if needed; the first open sets the pool size and the
+     * space kept free on the disk ({@code keepFreeBytes}, 0 for none).
+     */
+    static synchronized EmbeddedEngine acquire(Path dataDir, Path library, int connections, long keepFreeBytes) {
         Path dir = dataDir.toAbsolutePath().normalize();
         if (current != null) {
             if (!current.dataDir.equals(dir)) {
@@ -118,7 +126,7 @@ final class EmbeddedEngine {
         if (connections < 1) {
             throw new IllegalArgumentException("fnscope.clickhouse.embedded.connections must be at least 1: " + connections);
         }
-        EmbeddedEngine engine = new EmbeddedEngine(dir, lib, connections);
+        EmbeddedEngine engine = new EmbeddedEngine(dir, lib, connections, keepFreeBytes);
         engine.leases = 1;
         current = engine;
         return engine;

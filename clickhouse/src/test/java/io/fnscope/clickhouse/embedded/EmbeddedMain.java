@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A child-process tool for {@link ITEmbeddedProcess}: {@code EmbeddedMain <command> <data-dir>} with command
  * {@code insert-and-exit} (insert 1,000 rows, return from main without closing), {@code insert-and-wait} (insert,
- * print, sleep until killed) or {@code count}. Exits 3 with the message when the engine refuses to open.
+ * print, sleep until killed), {@code count} or {@code disk-reserve} (open keeping 123,456,789 bytes free, print what
+ * the disk keeps). Exits 3 with the message when the engine refuses to open.
  */
 public final class EmbeddedMain {
 
@@ -21,7 +22,9 @@ public final class EmbeddedMain {
         Path dir = Path.of(args[1]);
         ClickHouse ch;
         try {
-            ch = EmbeddedClickHouse.open(dir, EmbeddedClickHouse.defaultLibrary(), ClickHouseDefaults.of("proc"));
+            ch = command.equals("disk-reserve")
+                    ? EmbeddedClickHouse.open(dir, EmbeddedClickHouse.defaultLibrary(), 1, ClickHouseDefaults.of("proc"), 123_456_789)
+                    : EmbeddedClickHouse.open(dir, EmbeddedClickHouse.defaultLibrary(), ClickHouseDefaults.of("proc"));
         } catch (ClickHouseException e) {
             System.out.println(e.getMessage());
             System.exit(3);
@@ -44,6 +47,8 @@ public final class EmbeddedMain {
                 }
             }
             case "count" -> System.out.println("rows " + ch.query("SELECT count() AS n FROM proc.kv", r -> r.getLong("n")).getFirst());
+            case "disk-reserve" -> System.out.println("keep_free_space " + ch.query(
+                    "SELECT keep_free_space AS k FROM system.disks WHERE name = 'default'", r -> r.getLong("k")).getFirst());
             default -> throw new IllegalArgumentException(command);
         }
         // Deliberately not closed: the engine's shutdown hook must close it, or this JVM would hang at exit.

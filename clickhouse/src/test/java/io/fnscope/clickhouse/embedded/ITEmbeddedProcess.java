@@ -55,6 +55,14 @@ class ITEmbeddedProcess {
         assertThat(after.out).contains("rows 2000");
     }
 
+    /** The reserve reaches the disk itself, so that merges (which no insert setting reaches) respect it too. */
+    @Test
+    void theEnginesDiskKeepsTheReserveFree(@TempDir Path dir) throws Exception {
+        Result r = run(true, dir, "disk-reserve");
+        assertThat(r.exit).as(r.out).isZero();
+        assertThat(r.out).contains("keep_free_space 123456789");
+    }
+
     record Result(int exit, String out) {
     }
 
