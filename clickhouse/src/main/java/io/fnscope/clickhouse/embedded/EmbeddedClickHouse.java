@@ -56,7 +56,6 @@ public final class EmbeddedClickHouse implements ClickHouse {
     static final String NO_OUTPUT = "Null";
     /** Statements that can run at once when nothing is configured. */
     public static final int DEFAULT_CONNECTIONS = 4;
-    static final String MIN_FREE_DISK_SETTING = "min_free_disk_bytes_to_perform_insert";
 
     private final EmbeddedEngine engine;
     private final ClickHouseDefaults defaults;
@@ -92,10 +91,10 @@ public final class EmbeddedClickHouse implements ClickHouse {
 
     /**
      * As {@link #open(Path, Path, int, ClickHouseDefaults)}, keeping {@code minFreeDiskBytes} free on the data's
-     * disk: an insert that finds less fails with NOT_ENOUGH_SPACE, a transient error, before it writes a part
-     * (ClickHouse's {@code min_free_disk_bytes_to_perform_insert}, unless a table or the insert sets its own), and
-     * the first open of the engine makes it the disk's {@code keep_free_space_bytes}, which merges respect too.
-     * 0: no reserve.
+     * disk: the first open of the engine makes it the disk's {@code keep_free_space_bytes}, so an insert that would
+     * eat into it fails with NOT_ENOUGH_SPACE, a transient error, before it writes a part, and merges wait. (Not
+     * also {@code min_free_disk_bytes_to_perform_insert}: that compares with the space left after the disk's own
+     * reserve, so the two together kept twice the reserve free from inserts; tried on a tmpfs.) 0: no reserve.
      */
     public static EmbeddedClickHouse open(Path dataDir, Path library, int connections, ClickHouseDefaults defaults,
                                           long minFreeDiskBytes) {
@@ -156,11 +155,7 @@ public final class EmbeddedClickHouse implements ClickHouse {
                 throw new ClickHouseUnavailableException("Cannot write the rows for " + target + " to " + file + ": "
                         + cause + " (is the disk of fnscope.clickhouse.embedded.data-dir full?)", true, cause);
             }
-            Map<String, String> effective = options.effectiveSettings();
-            if (minFreeDiskBytes > 0) {
-                effective.putIfAbsent(MIN_FREE_DISK_SETTING, Long.toString(minFreeDiskBytes));
-            }
-            String settings = StatementText.settingsClause(effective);
+            String settings = StatementText.settingsClause(options.effectiveSettings());
             String sql = "INSERT INTO " + target + " " + StatementText.columnList(columns)
                     + (settings.isEmpty() ? "" : " " + settings)
                     + " SELECT * FROM file(" + ParameterText.quoted(file.toString()) + ", '"

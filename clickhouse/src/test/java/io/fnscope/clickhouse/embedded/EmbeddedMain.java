@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * A child-process tool for {@link ITEmbeddedProcess}: {@code EmbeddedMain <command> <data-dir>} with command
  * {@code insert-and-exit} (insert 1,000 rows, return from main without closing), {@code insert-and-wait} (insert,
- * print, sleep until killed), {@code count} or {@code disk-reserve} (open keeping 123,456,789 bytes free, print what
- * the disk keeps). Exits 3 with the message when the engine refuses to open.
+ * print, sleep until killed), {@code count} or {@code disk-reserve <bytes>} (open keeping that much free, print what the
+ * disk keeps and whether an insert is taken). Exits 3 with the message when the engine refuses to open.
  */
 public final class EmbeddedMain {
 
@@ -23,7 +23,8 @@ public final class EmbeddedMain {
         ClickHouse ch;
         try {
             ch = command.equals("disk-reserve")
-                    ? EmbeddedClickHouse.open(dir, EmbeddedClickHouse.defaultLibrary(), 1, ClickHouseDefaults.of("proc"), 123_456_789)
+                    ? EmbeddedClickHouse.open(dir, EmbeddedClickHouse.defaultLibrary(), 1, ClickHouseDefaults.of("proc"),
+                    Long.parseLong(args[2]))
                     : EmbeddedClickHouse.open(dir, EmbeddedClickHouse.defaultLibrary(), ClickHouseDefaults.of("proc"));
         } catch (ClickHouseException e) {
             System.out.println(e.getMessage());
@@ -47,8 +48,17 @@ public final class EmbeddedMain {
                 }
             }
             case "count" -> System.out.println("rows " + ch.query("SELECT count() AS n FROM proc.kv", r -> r.getLong("n")).getFirst());
-            case "disk-reserve" -> System.out.println("keep_free_space " + ch.query(
-                    "SELECT keep_free_space AS k FROM system.disks WHERE name = 'default'", r -> r.getLong("k")).getFirst());
+            case "disk-reserve" -> {
+                System.out.println("keep_free_space " + ch.query(
+                        "SELECT keep_free_space AS k FROM system.disks WHERE name = 'default'", r -> r.getLong("k")).getFirst());
+                try {
+                    ch.insert("kv", List.of(Column.of("k", "UInt64"), Column.of("v", "String")),
+                            out -> out.uint64(1).string("v"), InsertOptions.NONE);
+                    System.out.println("insert ok");
+                } catch (ClickHouseException e) {
+                    System.out.println("insert refused: code " + e.code() + " retryable " + e.isRetryable() + ": " + e.getMessage());
+                }
+            }
             default -> throw new IllegalArgumentException(command);
         }
         // Deliberately not closed: the engine's shutdown hook must close it, or this JVM would hang at exit.

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,18 +56,27 @@ class ITEmbeddedProcess {
         assertThat(after.out).contains("rows 2000");
     }
 
-    /** The reserve reaches the disk itself, so that merges (which no insert setting reaches) respect it too. */
+    /**
+     * fnscope.clickhouse.embedded.min-free-disk is the disk's own reserve, so that merges (which no insert setting
+     * reaches) keep it too; an insert that would eat into it is refused as transient, naming fnscope's key.
+     */
     @Test
-    void theEnginesDiskKeepsTheReserveFree(@TempDir Path dir) throws Exception {
-        Result r = run(true, dir, "disk-reserve");
-        assertThat(r.exit).as(r.out).isZero();
-        assertThat(r.out).contains("keep_free_space 123456789");
+    void theEnginesDiskKeepsTheReserveFreeFromInserts(@TempDir Path dir) throws Exception {
+        Result roomy = run(true, dir, "disk-reserve", "123456789");
+        assertThat(roomy.exit).as(roomy.out).isZero();
+        assertThat(roomy.out).contains("keep_free_space 123456789").contains("insert ok");
+
+        long moreThanFree = 2 * Files.getFileStore(dir).getUsableSpace();
+        Result full = run(true, dir, "disk-reserve", Long.toString(moreThanFree));
+        assertThat(full.exit).as(full.out).isZero();
+        assertThat(full.out).contains("insert refused: code 243 retryable true: ")
+                .contains("(fnscope.clickhouse.embedded.min-free-disk): free space there; the writer retries and nothing is lost]");
     }
 
     record Result(int exit, String out) {
     }
 
-    static Result run(boolean preload, Path dir, String command) throws IOException, InterruptedException {
+    static Result run(boolean preload, Path dir, String... command) throws IOException, InterruptedException {
         Process p = start(preload, dir, command);
         boolean done = p.waitFor(120, TimeUnit.SECONDS);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -77,10 +87,11 @@ class ITEmbeddedProcess {
         return new Result(p.exitValue(), out);
     }
 
-    static Process start(boolean preload, Path dir, String command) throws IOException {
+    static Process start(boolean preload, Path dir, String... command) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), EmbeddedMain.class.getName(), command, dir.toString()));
+                "-cp", System.getProperty("java.class.path"), EmbeddedMain.class.getName(), command[0], dir.toString()));
+        cmd.addAll(List.of(command).subList(1, command.length));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (preload) {
             pb.environment().put("LD_PRELOAD", Path.of(System.getProperty("java.home"), "lib", "libjsig.so").toString());
