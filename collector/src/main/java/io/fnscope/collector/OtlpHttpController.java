@@ -2,6 +2,7 @@ package io.fnscope.collector;
 
 import com.google.rpc.Code;
 import io.fnscope.collector.CollectorMetrics.Transport;
+import io.fnscope.ops.ErrorBodies;
 import io.fnscope.pipeline.Signal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -119,8 +120,7 @@ class OtlpHttpController {
         if (e instanceof HttpStatusException refused && refused.getStatus().getCode() < 500) {
             MutableHttpResponse<byte[]> r = answer(request, refused.getStatus(), refused instanceof NotAllowedException
                     ? Code.UNIMPLEMENTED : Code.INVALID_ARGUMENT, "invalid", refused.getMessage());
-            return refused instanceof NotAllowedException n ? r.header(HttpHeaders.ALLOW, String.join(", ",
-                    new java.util.TreeSet<>(n.getAllowedMethods()))) : r;
+            return refused instanceof NotAllowedException n ? r.header(HttpHeaders.ALLOW, ErrorBodies.allow(n)) : r;
         }
         LOG.error("Ingest request {} failed", request.getPath(), e);
         return answer(request, HttpStatus.INTERNAL_SERVER_ERROR, Code.INTERNAL, "error",

@@ -42,7 +42,8 @@ final class OtlpScanner {
         this.maxValueLength = settings.maxAttributeValueLength();
         this.maxEvents = settings.maxEventsPerSpan();
         this.maxLinks = settings.maxLinksPerSpan();
-        this.maxAheadNanos = settings.maxTimeAhead().isZero() ? 0 : saturatedNanos(settings.maxTimeAhead());
+        // Off (0) is "any time the tables hold".
+        this.maxAheadNanos = settings.maxTimeAhead().isZero() ? Long.MAX_VALUE : saturatedNanos(settings.maxTimeAhead());
         this.clock = clock;
     }
 
@@ -55,18 +56,14 @@ final class OtlpScanner {
 
     /** The latest item time a request scanned now may carry: the clock plus max-time-ahead, at most 2149-06-06 00:00. */
     long latestTime() {
-        if (maxAheadNanos == 0) {
-            return LATEST_STORABLE_NANOS;
-        }
         Instant now = clock.instant();
         long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        long latest = nowNanos + maxAheadNanos;
-        return latest < nowNanos ? LATEST_STORABLE_NANOS : Math.min(latest, LATEST_STORABLE_NANOS);
+        return nowNanos + Math.min(maxAheadNanos, LATEST_STORABLE_NANOS - nowNanos); // no overflow, never past it
     }
 
     private static long saturatedNanos(Duration d) {
         try {
-            return Math.max(1, d.toNanos());
+            return d.toNanos();
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE;
         }

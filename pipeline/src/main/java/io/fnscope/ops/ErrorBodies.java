@@ -1,14 +1,15 @@
 package io.fnscope.ops;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.server.exceptions.NotAllowedException;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
-import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
+
+import java.util.TreeSet;
 
 /**
  * The body of the errors Micronaut answers itself (no such route, method not allowed, a malformed URI, an exception
@@ -18,31 +19,30 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 @Primary
-public final class ErrorBodies implements JsonErrorResponseBodyProvider<ErrorBodies.Body> {
+public final class ErrorBodies implements JsonErrorResponseBodyProvider<ApiError> {
 
-    /** {@code {"error": "what went wrong and what to do"}}. */
-    @Serdeable
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Body(String error) {
+    /** The {@code Allow} header of a 405, for the handlers that answer it in their own body shape. */
+    public static String allow(NotAllowedException e) {
+        return String.join(", ", new TreeSet<>(e.getAllowedMethods()));
     }
 
     @Override
-    public Body body(ErrorContext context, HttpResponse<?> response) {
+    public ApiError body(ErrorContext context, HttpResponse<?> response) {
         HttpStatus status = response.getStatus();
         String method = context.getRequest().getMethodName();
         String path = context.getRequest().getPath();
         if (status == HttpStatus.NOT_FOUND && genericMessage(context, "Page Not Found")) {
-            return new Body("no such endpoint: " + method + " " + path);
+            return new ApiError("no such endpoint: " + method + " " + path);
         }
         if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE && genericMessage(context, "Request Entity Too Large")) {
             // Netty refused the request line or headers before any handler ran (bodies have their own messages).
-            return new Body("the request line or headers are longer than this server reads"
+            return new ApiError("the request line or headers are longer than this server reads"
                     + " (micronaut.server.netty.max-initial-line-length, max-header-size); shorten the query");
         }
         if (status.getCode() >= 500) {
-            return new Body("internal error (logged); retry later or report it");
+            return new ApiError("internal error (logged); retry later or report it");
         }
-        return new Body(context.hasErrors() ? context.getErrors().stream().map(Error::getMessage)
+        return new ApiError(context.hasErrors() ? context.getErrors().stream().map(Error::getMessage)
                 .reduce((a, b) -> a + "; " + b).orElseThrow() : status.getReason());
     }
 

@@ -39,7 +39,7 @@ public class ListenerRoutes {
         int port = request.getServerAddress().getPort();
         boolean ingestPath = path.startsWith("/v1/");
         if ((ingestPath && port != collectorPort) || (!ingestPath && port == collectorPort)) {
-            return HttpResponse.status(HttpStatus.NOT_FOUND).body(new ErrorBodies.Body("no route " + path + " on port "
+            return HttpResponse.status(HttpStatus.NOT_FOUND).body(new ApiError("no route " + path + " on port "
                     + port + ": telemetry (/v1/...) goes to port " + collectorPort + ", the API to port " + apiPort));
         }
         return null;

@@ -1,5 +1,6 @@
 package io.fnscope.query;
 
+import io.fnscope.ops.ApiError;
 import io.fnscope.tenancy.Credentials;
 import io.fnscope.tenancy.Role;
 import io.micronaut.context.annotation.Requires;

@@ -1,5 +1,6 @@
 package io.fnscope.query;
 
+import io.fnscope.ops.ApiError;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;

@@ -1,5 +1,7 @@
 package io.fnscope.query;
 
+import io.fnscope.ops.ApiError;
+import io.fnscope.ops.ErrorBodies;
 import io.fnscope.tenancy.Principal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpHeaders;
@@ -260,7 +262,7 @@ class QueryApi {
             MutableHttpResponse<ApiError> r = HttpResponse.<ApiError>status(refused.getStatus())
                     .body(new ApiError(refused.getMessage()));
             return refused instanceof NotAllowedException n
-                    ? r.header(HttpHeaders.ALLOW, String.join(", ", new java.util.TreeSet<>(n.getAllowedMethods()))) : r;
+                    ? r.header(HttpHeaders.ALLOW, ErrorBodies.allow(n)) : r;
         }
         LOG.error("{} {} failed", request.getMethod(), request.getPath(), e);
         return HttpResponse.<ApiError>status(HttpStatus.INTERNAL_SERVER_ERROR)

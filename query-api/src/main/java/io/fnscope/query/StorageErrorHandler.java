@@ -2,6 +2,7 @@ package io.fnscope.query;
 
 import io.fnscope.clickhouse.ClickHouseException;
 import io.fnscope.clickhouse.ClickHouseUnavailableException;
+import io.fnscope.ops.ApiError;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -36,13 +36,13 @@ public final class LogDirSpace {
     private final LongSupplier nanoTime;
     private volatile long lookedAt;
     private volatile String shortage;
-    private volatile boolean looked;
 
     LogDirSpace(Path dir, long reserveBytes, LongSupplier usableBytes, LongSupplier nanoTime) {
         this.dir = dir;
         this.reserveBytes = reserveBytes;
         this.usableBytes = usableBytes;
         this.nanoTime = nanoTime;
+        this.lookedAt = nanoTime.getAsLong() - LOOK_EVERY.toNanos(); // the first question looks
     }
 
     /** The space of the file system that holds {@code dir}; a reserve of 0 turns the check off. */
@@ -85,14 +85,14 @@ public final class LogDirSpace {
             return null;
         }
         long now = nanoTime.getAsLong();
-        if (!looked || now - lookedAt >= LOOK_EVERY.toNanos()) {
+        if (now - lookedAt >= LOOK_EVERY.toNanos()) {
             look(now);
         }
         return shortage;
     }
 
     private synchronized void look(long now) {
-        if (looked && now - lookedAt < LOOK_EVERY.toNanos()) {
+        if (now - lookedAt < LOOK_EVERY.toNanos()) {
             return;
         }
         String before = shortage;
@@ -107,7 +107,6 @@ public final class LogDirSpace {
             LOG.debug("Cannot read the free space under {}: {}", dir, e.getCause().toString());
         }
         lookedAt = now;
-        looked = true;
         if (before == null && shortage != null) {
             LOG.warn("Refusing telemetry (503): {}. Free space on that disk; what was accepted is kept and written"
                     + " on. Kafka would halt this process if the disk filled up.", shortage);

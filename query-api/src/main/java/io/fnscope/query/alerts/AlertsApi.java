@@ -2,8 +2,8 @@ package io.fnscope.query.alerts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fnscope.clickhouse.RetentionSettings;
+import io.fnscope.ops.ApiError;
 import io.fnscope.query.ApiAuthFilter;
-import io.fnscope.query.ApiError;
 import io.fnscope.query.BadRequestException;
 import io.fnscope.query.Params;
 import io.fnscope.query.TimeRange;

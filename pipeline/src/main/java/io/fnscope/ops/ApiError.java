@@ -1,4 +1,4 @@
-package io.fnscope.query;
+package io.fnscope.ops;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
