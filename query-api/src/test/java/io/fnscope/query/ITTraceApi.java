@@ -112,6 +112,88 @@ class ITTraceApi {
     }
 
     @Test
+    void anInvocationWhoseHalvesLieInTwoDailyPartitionsAndOneTwiceIsOneFoldedInvocation() {
+        // The platform says the invocation started before midnight (it includes the init phase); the span starts
+        // after it: the halves are in two daily partitions of invocations, and a redelivery stored the report twice.
+        long midnight = T0 + 14 * 3_600_000 * MS; // 2026-11-21T00:00:00Z
+        String trace = TestObjects.traceId();
+        Span entry = span(trace).name("GET /late").kind("server").at(midnight + 100 * MS, 40 * MS).service("late")
+                .function("late-fn").invocation("inv-m1").attr("faas.trigger", "http").attr("faas.coldstart", "true");
+        TestObjects.insertSpans(api.clickHouse, List.of(entry));
+        Half report = Half.ofReport("acme", "late-fn", "inv-m1", midnight - 300 * MS, 256, 39.5, 40, 310.0, 60, "ok",
+                usd("0.0000017"));
+        TestObjects.insertInvocations(api.clickHouse, List.of(Half.ofSpan(entry, usd("0.0000001"))));
+        TestObjects.insertInvocations(api.clickHouse, List.of(report));
+        TestObjects.insertInvocations(api.clickHouse, List.of(report));
+        assertThat(api.clickHouse.query("SELECT uniqExact(_partition_id) AS p, count() AS n FROM "
+                + api.clickHouse.database() + ".invocations WHERE invocation_id = 'inv-m1'", Map.of(),
+                r -> r.getLong("p") + " partitions, " + r.getLong("n") + " rows")).containsExactly("2 partitions, 3 rows");
+
+        JsonNode t = api.get("/api/v1/traces/" + trace).json();
+        assertThat(t.path("invocations").size()).as(t.toString()).isEqualTo(1);
+        JsonNode inv = t.path("spans").get(0).path("invocation");
+        assertThat(inv.path("invocationId").asText()).isEqualTo("inv-m1");
+        assertThat(inv.path("trigger").asText()).isEqualTo("http"); // from the span half
+        assertThat(inv.path("coldStart").asBoolean()).isTrue();
+        assertThat(inv.path("billedDurationMs").asLong()).isEqualTo(40); // from the report half
+        assertThat(inv.path("initDurationMs").asDouble()).isEqualTo(310.0);
+        assertThat(inv.path("memoryMb").asInt()).isEqualTo(256);
+        assertThat(inv.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000017");
+        assertThat(inv.path("costExact").asBoolean()).isTrue();
+        assertThat(t.path("costUsd").decimalValue()).isEqualByComparingTo("0.0000017");
+    }
+
+    @Test
+    void theInvocationRowsOfATraceAreLookedUpInTheDaysOfItsWindowOnly() {
+        // FINAL prunes nothing by start_time, so the statement names the partitions itself: with invocation rows on
+        // five earlier days, a lookup around T0 opens the parts of T0's day and no other.
+        List<Half> earlier = new ArrayList<>();
+        for (int day = 1; day <= 5; day++) {
+            earlier.add(Half.ofReport("acme", "old-fn", "inv-d" + day, T0 - day * 86_400_000 * MS, 128, 5.0, 5, null,
+                    20, "ok", usd("0.0000001")));
+        }
+        TestObjects.insertInvocations(api.clickHouse, earlier);
+        String db = api.clickHouse.database();
+        Map<String, Long> partsByDay = new java.util.HashMap<>();
+        api.clickHouse.query("SELECT partition, count() AS n FROM system.parts WHERE database = {db:String}"
+                + " AND table = 'invocations' AND active GROUP BY partition", Map.of("db", db),
+                r -> partsByDay.put(r.getString("partition"), r.getLong("n")));
+        assertThat(partsByDay).hasSizeGreaterThanOrEqualTo(6).containsKey("2026-11-20");
+
+        String statement = io.fnscope.clickhouse.SqlFile.render(QuerySql.LOCATION + "select_invocations_by_key.sql",
+                Map.of("database", db));
+        List<String> plan = api.clickHouse.query("EXPLAIN indexes = 1 " + statement, Map.of("tenant", "acme",
+                "functions", List.of("checkout-api"), "invocation_ids", List.of("inv-a1"),
+                "from", java.time.Instant.ofEpochSecond(0, T0), "to", java.time.Instant.ofEpochSecond(0, T0 + 120 * MS)),
+                r -> r.getString("explain"));
+        java.util.regex.Matcher parts = java.util.regex.Pattern.compile("Parts: \\d+/(\\d+)")
+                .matcher(String.join("\n", plan));
+        assertThat(parts.find()).as(String.join("\n", plan)).isTrue();
+        assertThat(Long.parseLong(parts.group(1))).as(String.join("\n", plan)).isEqualTo(partsByDay.get("2026-11-20"));
+    }
+
+    @Test
+    void aTraceWrittenInTwoInsertsAcrossMidnightIsReadWhole() {
+        long midnight = T0 + 14 * 3_600_000 * MS; // 2026-11-21T00:00:00Z
+        String trace = TestObjects.traceId();
+        Span entry = span(trace).name("GET /night").kind("server").at(midnight - 50 * MS, 120 * MS).service("night")
+                .function("night-fn").invocation("inv-n1");
+        Span child = span(trace).parent(entry).name("work").at(midnight + 10 * MS, 40 * MS).service("night")
+                .function("night-fn").invocation("inv-n1");
+        TestObjects.insertSpans(api.clickHouse, List.of(child)); // the child's batch first, then the entry's
+        TestObjects.insertSpans(api.clickHouse, List.of(entry));
+        assertThat(api.clickHouse.query("SELECT uniqExact(_partition_id) AS p FROM " + api.clickHouse.database()
+                + ".trace_index WHERE trace_id = unhex({t:String})", Map.of("t", trace), r -> r.getLong("p")))
+                .containsExactly(2L);
+
+        JsonNode t = api.get("/api/v1/traces/" + trace).json();
+        assertThat(t.path("spanCount").asInt()).as(t.toString()).isEqualTo(2);
+        assertThat(t.path("startTime").asText()).isEqualTo("2026-11-20T23:59:59.950Z");
+        assertThat(t.path("durationMs").asDouble()).isEqualTo(120.0);
+        assertThat(t.path("spans").get(0).path("children").get(0).path("name").asText()).isEqualTo("work");
+    }
+
+    @Test
     void traceIndexHoldsTheInvocationKeysTheTraceIsReadBy() {
         List<String> keys = api.clickHouse.query("SELECT arrayStringConcat(arrayMap(k -> concat(k.1, '/', k.2),"
                 + " arraySort(groupUniqArrayArray(invocations))), ',') AS k, max(invocations_indexed) AS indexed"
