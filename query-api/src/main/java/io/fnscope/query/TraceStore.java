@@ -269,8 +269,8 @@ final class TraceStore {
     /** Spans of other traces linking into this one, starting within {@code windowNs} of its range. */
     List<IncomingLinkRow> linksInto(String tenant, TraceRange trace, long windowNs, int limit) {
         return sql.query("select_links_into_trace", Map.of("tenant", tenant, "trace_id", trace.traceId(),
-                "from", TimeRange.ofNanos(trace.startNs()), "to", TimeRange.ofNanos(trace.endNs()),
-                "window_ns", windowNs, "limit", limit),
+                "from", TimeRange.ofNanos(Math.max(0, trace.startNs() - windowNs)),
+                "to", TimeRange.ofNanos(trace.endNs() + windowNs), "limit", limit),
                 r -> {
                     boolean described = r.getInt("described") == 1;
                     return new IncomingLinkRow(r.getString("target_trace"), r.getString("target_span"),

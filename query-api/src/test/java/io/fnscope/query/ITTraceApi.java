@@ -144,6 +144,29 @@ class ITTraceApi {
     }
 
     @Test
+    void linksIntoATraceCountWithinTheTransactionWindowOnEitherSide() {
+        try (QueryApiHarness narrow = new QueryApiHarness(Map.of("fnscope.query.transaction.window", "500ms"))) {
+            String target = TestObjects.traceId();
+            Span t = span(target).name("publish").kind("producer").at(T0, 100 * MS).service("pub").function("pub-fn");
+            // The trace lies in [T0, T0 + 100 ms], so the window is [T0 - 500 ms, T0 + 600 ms].
+            Span before = span(TestObjects.traceId()).name("early").kind("consumer").at(T0 - 450 * MS, 5 * MS)
+                    .service("c").link(t);
+            Span tooEarly = span(TestObjects.traceId()).name("too early").kind("consumer").at(T0 - 550 * MS, 5 * MS)
+                    .service("c").link(t);
+            Span after = span(TestObjects.traceId()).name("late").kind("consumer").at(T0 + 590 * MS, 5 * MS)
+                    .service("c").link(t);
+            Span tooLate = span(TestObjects.traceId()).name("too late").kind("consumer").at(T0 + 610 * MS, 5 * MS)
+                    .service("c").link(t);
+            TestObjects.insertSpans(narrow.clickHouse, List.of(t, before, tooEarly, after, tooLate));
+
+            JsonNode view = narrow.get("/api/v1/traces/" + target).json();
+            Set<String> in = new HashSet<>();
+            view.path("linksIn").forEach(l -> in.add(l.path("name").asText()));
+            assertThat(in).as(view.toString()).containsExactlyInAnyOrder("early", "late");
+        }
+    }
+
+    @Test
     void theInvocationRowsOfATraceAreLookedUpInTheDaysOfItsWindowOnly() {
         // FINAL prunes nothing by start_time, so the statement names the partitions itself: with invocation rows on
         // five earlier days, a lookup around T0 opens the parts of T0's day and no other.
