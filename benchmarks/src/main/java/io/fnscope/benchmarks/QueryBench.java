@@ -199,7 +199,7 @@ public final class QueryBench {
         }
         Files.deleteIfExists(stamp);
         for (String table : List.of("spans", "trace_index", "span_links", "messages", "invocations", "function_minute",
-                "function_hour", "edges_minute", "trace_edges", "function_tags")) {
+                "function_hour", "edges_minute", "transaction_edges", "function_tags")) {
             ch.execute("TRUNCATE TABLE IF EXISTS " + ch.database() + "." + table);
         }
         Map<String, String> vars = Map.of("database", ch.database());
@@ -221,7 +221,7 @@ public final class QueryBench {
         // earlier runs reached it by itself), measured, not merges in progress. A day still being written has more
         // parts, and every lookup pays for each (query-api/RATIONALE.md#measurements).
         long waitStarted = System.nanoTime();
-        for (String table : List.of("spans", "trace_index", "span_links", "messages", "invocations", "trace_edges",
+        for (String table : List.of("spans", "trace_index", "span_links", "messages", "invocations", "transaction_edges",
                 "function_minute", "function_hour", "edges_minute", "function_tags")) {
             ch.execute("OPTIMIZE TABLE " + ch.database() + "." + table + " FINAL");
         }
@@ -245,7 +245,7 @@ public final class QueryBench {
 
     /**
      * What the writer's process does after each flush ({@link TransactionLabeller}): the edges of what it stored
-     * (trace -> linked trace, trace -> message), here read back from trace_edges an hour of the day at a time, in
+     * (trace -> linked trace, trace -> message), here read back from transaction_edges an hour of the day at a time, in
      * time order.
      */
     static int label(ClickHouse ch) {
@@ -253,7 +253,7 @@ public final class QueryBench {
         int labelled = 0;
         for (int hour = 0; hour < 24; hour++) {
             List<ConnectedTracesListener.Edge> edges = ch.query("SELECT node, peer, toUnixTimestamp64Nano(start_time)"
-                            + " AS t FROM " + ch.database() + ".trace_edges WHERE tenant = 'default'"
+                            + " AS t FROM " + ch.database() + ".transaction_edges WHERE tenant = 'default'"
                             + " AND NOT startsWith(node, 'm:') AND start_time >= {from:DateTime64(9)}"
                             + " AND start_time < {to:DateTime64(9)} ORDER BY start_time",
                     Map.of("from", BASE.plus(Duration.ofHours(hour)), "to", BASE.plus(Duration.ofHours(hour + 1))),

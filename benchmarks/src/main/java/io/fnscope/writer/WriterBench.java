@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     preloads fnscope.traces of an embedded broker, then times the writer draining it into the embedded engine
  *     (decode, invocations and cost, inserts into spans and every view on it, the query API's included, commits);
  *     then OPTIMIZE FINAL and bytes per span (compressed, over spans, trace_index, span_links, messages and the
- *     query API's trace_edges) with the biggest columns. partitions=1 (the topic's, as the all-in-one's).
+ *     query API's transaction_edges) with the biggest columns. partitions=1 (the topic's, as the all-in-one's).
  * freshness [rate=10000] [seconds=30] [warmup=10] [traces-per-record=10]
  *     the all-in-one (collector + writer, embedded Kafka and ClickHouse) in this JVM; OTLP/HTTP requests at
  *     {@code rate} spans/s; for every record, the time from the collector accepting it to its rows being
@@ -135,7 +135,7 @@ public final class WriterBench {
         }
         EmbeddedClickHouse ch = EmbeddedClickHouse.open(dir.resolve("clickhouse"), EmbeddedClickHouse.defaultLibrary(),
                 4, ClickHouseDefaults.of("fnscope"));
-        // Both schemas, as every fnscope process applies them: the query API's views on spans (trace_edges,
+        // Both schemas, as every fnscope process applies them: the query API's views on spans (transaction_edges,
         // function_tags) are fed by the writer's inserts too.
         new Migrations(ch, List.of(TelemetrySchema.migrations(RetentionSettings.defaults(), 10000),
                 QuerySchema.migrations(RetentionSettings.defaults(), 10000))).apply();
@@ -260,7 +260,7 @@ public final class WriterBench {
 
     /** Every table a span's insert writes to that grows with the spans: the writer's and the query API's. */
     static final List<String> SPAN_FED_TABLES = java.util.stream.Stream.concat(TelemetrySchema.SPAN_TABLES.stream(),
-            java.util.stream.Stream.of("trace_edges")).toList();
+            java.util.stream.Stream.of("transaction_edges")).toList();
 
     static void bytesPerSpan(ClickHouse ch, long spans) {
         List<String> parts = new ArrayList<>();

@@ -47,7 +47,7 @@ public class TelemetrySchema {
         }
         // The query API's index of how traces connect (its own migration 0201) expires with the spans it indexes;
         // RetentionSync skips tables a database does not have.
-        days.put("trace_edges", r.spansDays());
+        days.put("transaction_edges", r.spansDays());
         days.put("invocations", r.invocationsDays());
         days.put("function_minute", r.rollupsDays());
         days.put("function_hour", r.rollupsDays());

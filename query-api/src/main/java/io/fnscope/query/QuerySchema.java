@@ -9,7 +9,7 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 
 /**
- * The query API's own tables ({@code io/fnscope/query/schema}, versions 0200-0299): the {@code trace_edges} index
+ * The query API's own tables ({@code io/fnscope/query/schema}, versions 0200-0299): the {@code transaction_edges} index
  * the transaction view searches, filled by materialized views from span_links and messages; {@code function_tags}
  * (what a tag-scoped budget or rule resolves to); and the alerts' configuration, claims, history and deliveries. Declared in every
  * process whatever its roles (unlike the rest of the query API), so that a writer-only process creates the views too

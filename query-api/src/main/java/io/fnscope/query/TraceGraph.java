@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The part of the trace_edges graph around one trace that a transaction search explored: trace nodes (trace ids)
+ * The part of the transaction_edges graph around one trace that a transaction search explored: trace nodes (trace ids)
  * and message nodes ({@code m:<message id>}), and which connect with which. A trace's edges lead to the traces it
  * links with (both ways) and to its messages; a message's edges to every trace that produced or consumed it.
  */

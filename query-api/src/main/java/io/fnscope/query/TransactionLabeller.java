@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * Keeps a label on the traces of each business transaction, so that the transaction search reads a whole
  * transaction in two lookups however many hops it has ({@link TraceGraph#explore}), instead of one per hop.
  *
- * <p>A label is a node {@code c:<label>} in {@code trace_edges}, joined to every node (trace or message) of one
+ * <p>A label is a node {@code c:<label>} in {@code transaction_edges}, joined to every node (trace or message) of one
  * transaction: {@code trace -> c:L} tells a trace's label, {@code c:L -> *} lists the transaction. Labels are
  * only an accelerator: the search still reads the edges of every node it reaches, so a node without a label, or a
  * transaction split under two labels, costs rounds, never a wrong answer.
@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <p>After each flush the writer hands over the edges of what it stored ({@link ConnectedTracesListener}): trace ->
  * linked trace, trace -> {@code m:<message id>}. The labeller joins them into connected components <em>in memory</em>
  * and writes a component's rows once it holds two traces or more: so labelling reads nothing from ClickHouse. (An
- * earlier labeller read trace_edges outwards from each flush's traces: a lookup of thousands of random nodes reads
+ * earlier labeller read transaction_edges outwards from each flush's traces: a lookup of thousands of random nodes reads
  * most of the index, and it cost the writer's process a quarter of its throughput; query-api/RATIONALE.md.) A new
  * component's label is {@code c:} and the first half of its smallest trace id ({@link #labelFor}); when two
  * components meet, the smaller joins the larger's label (its nodes get rows under it too; their old rows stay). A component that would grow past
@@ -52,7 +52,7 @@ public final class TransactionLabeller implements ConnectedTracesListener, AutoC
     static final String COMPONENT_NODE = "c:";
     /** Flushes waiting at most (each holds its edges, ~200 bytes apiece: a few MB a flush under load). */
     private static final int QUEUE = 8;
-    static final String TABLE = "trace_edges";
+    static final String TABLE = "transaction_edges";
     static final List<Column> COLUMNS = List.of(Column.of("tenant", "LowCardinality(String)"),
             Column.of("node", "String"), Column.of("peer", "String"), Column.of("start_time", "DateTime64(9)"));
 

@@ -17,7 +17,7 @@ import java.util.Set;
  * Finds the business transaction a trace belongs to: from that trace, breadth first, every trace connected to the
  * ones found so far through span links (both directions: what their spans link to, and what links into them) or a
  * message id that a messaging span of each carries. The search reads only the query API's small
- * {@code trace_edges} index ({@code select_edges_of_nodes.sql}) and trace_index (ranges and span counts of the
+ * {@code transaction_edges} index ({@code select_edges_of_nodes.sql}) and trace_index (ranges and span counts of the
  * traces found); the big spans table is read once at the end, for all the transaction's traces together with their
  * invocation rows. A hop that a parent context carries stays inside one trace and needs no search.
  * {@link Transaction} then builds the DAG from the spans.
@@ -165,7 +165,7 @@ public final class TransactionStore {
     }
 
     /**
-     * The peers of each of {@code nodes} (trace ids, message nodes, labels) in trace_edges; the first round also
+     * The peers of each of {@code nodes} (trace ids, message nodes, labels) in transaction_edges; the first round also
      * reads the root's labels' members.
      */
     private Map<String, Set<String>> edges(String statement, String tenant, List<String> nodes, long from, long to) {

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The transaction labeller on the embedded ClickHouse: edges as the writer hands them over after a flush, labels
- * read back from trace_edges. Each test has a tenant of its own.
+ * read back from transaction_edges. Each test has a tenant of its own.
  */
 class ITTransactionLabeller {
     static QueryApiHarness api;
@@ -48,7 +48,7 @@ class ITTransactionLabeller {
         assertThat(rows("chain", "a") + rows("chain", "b") + rows("chain", "c")).isEqualTo(3);
         // The label's rows carry the nodes' time, so the search's time-bounded lookups find them.
         assertThat(api.clickHouse.query("SELECT toUnixTimestamp64Nano(min(start_time)) AS t FROM "
-                + api.clickHouse.database() + ".trace_edges WHERE tenant = 'chain' AND node = 'c:a'", Map.of(),
+                + api.clickHouse.database() + ".transaction_edges WHERE tenant = 'chain' AND node = 'c:a'", Map.of(),
                 r -> r.getLong("t")).getFirst()).isEqualTo(T0);
     }
 
@@ -98,7 +98,7 @@ class ITTransactionLabeller {
         }
         // What the writer would have handed over: the index's trace -> peer edges, in time order.
         List<Edge> written = api.clickHouse.query("SELECT node, peer, toUnixTimestamp64Nano(start_time) AS t FROM "
-                        + api.clickHouse.database() + ".trace_edges WHERE tenant = 'acme' AND NOT startsWith(node, 'm:')"
+                        + api.clickHouse.database() + ".transaction_edges WHERE tenant = 'acme' AND NOT startsWith(node, 'm:')"
                         + " ORDER BY start_time", Map.of(),
                 r -> new Edge(r.getString("node"), r.getString("peer"), r.getLong("t")));
         assertThat(labeller.label("acme", written)).isGreaterThanOrEqualTo(4);
@@ -195,13 +195,13 @@ class ITTransactionLabeller {
     }
 
     private static List<String> peers(String tenant, String node) {
-        return api.clickHouse.query("SELECT DISTINCT peer FROM " + api.clickHouse.database() + ".trace_edges"
+        return api.clickHouse.query("SELECT DISTINCT peer FROM " + api.clickHouse.database() + ".transaction_edges"
                 + " WHERE tenant = {tenant:String} AND node = {node:String}", Map.of("tenant", tenant, "node", node),
                 r -> r.getString("peer"));
     }
 
     private static long rows(String tenant, String node) {
-        return api.clickHouse.query("SELECT count() AS n FROM " + api.clickHouse.database() + ".trace_edges"
+        return api.clickHouse.query("SELECT count() AS n FROM " + api.clickHouse.database() + ".transaction_edges"
                 + " WHERE tenant = {tenant:String} AND node = {node:String}", Map.of("tenant", tenant, "node", node),
                 r -> r.getLong("n")).getFirst();
     }

@@ -12,11 +12,11 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The exploration of trace_edges on small hand-made graphs (the edges as trace_edges stores them: both directions of
+ * The exploration of transaction_edges on small hand-made graphs (the edges as transaction_edges stores them: both directions of
  * each link, trace <-> message for each messaging span). ITTransactionApi covers the same search on real rows.
  */
 class TraceGraphTest {
-    /** trace_edges in memory, counting the lookups (round trips) a search makes. */
+    /** transaction_edges in memory, counting the lookups (round trips) a search makes. */
     static final class Index implements TraceGraph.Edges {
         final Map<String, Set<String>> rows = new HashMap<>();
         final List<List<String>> lookups = new ArrayList<>();

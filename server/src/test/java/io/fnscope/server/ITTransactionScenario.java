@@ -142,20 +142,20 @@ class ITTransactionScenario {
     @Test
     void theWriterLabelsTheTransactionAndTheAnswerStaysTheSame() {
         Map<String, Object> params = Map.of("traces", List.of(s.t1, s.t2, s.t3, s.t4));
-        String labelled = "SELECT count() FROM {db}.trace_edges WHERE tenant = 'acme' AND node IN {traces:Array(String)}"
-                + " AND startsWith(peer, 'c:') AND peer IN (SELECT peer FROM {db}.trace_edges WHERE tenant = 'acme'"
+        String labelled = "SELECT count() FROM {db}.transaction_edges WHERE tenant = 'acme' AND node IN {traces:Array(String)}"
+                + " AND startsWith(peer, 'c:') AND peer IN (SELECT peer FROM {db}.transaction_edges WHERE tenant = 'acme'"
                 + " AND startsWith(peer, 'c:') AND node IN {traces:Array(String)} GROUP BY peer"
                 + " HAVING uniqExact(node) = 4)";
         AllInOne.await(() -> app.count(labelled, params) == 4, TIMEOUT, "the four traces under one label");
-        long labels = app.count("SELECT uniqExact(peer) FROM {db}.trace_edges WHERE tenant = 'acme'"
+        long labels = app.count("SELECT uniqExact(peer) FROM {db}.transaction_edges WHERE tenant = 'acme'"
                 + " AND node IN {traces:Array(String)} AND startsWith(peer, 'c:')", params);
         assertThat(labels).as("labels on the transaction's traces").isEqualTo(1);
         // Its messages too (mA, mB and the EventBridge event; SNS's is a parent context, no message id): the label
         // lists them.
-        long messages = app.count("SELECT count() FROM {db}.trace_edges WHERE tenant = 'acme' AND startsWith(node, 'c:')"
+        long messages = app.count("SELECT count() FROM {db}.transaction_edges WHERE tenant = 'acme' AND startsWith(node, 'c:')"
                 + " AND startsWith(peer, 'm:')", Map.of());
         assertThat(messages).isGreaterThanOrEqualTo(3);
-        assertThat(app.count("SELECT count() FROM {db}.trace_edges WHERE tenant != 'acme' AND startsWith(node, 'c:')",
+        assertThat(app.count("SELECT count() FROM {db}.transaction_edges WHERE tenant != 'acme' AND startsWith(node, 'c:')",
                 Map.of())).as("labels of another tenant").isZero();
         theWholeTransactionFromEachOfItsTraces();
     }

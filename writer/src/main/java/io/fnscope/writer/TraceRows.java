@@ -123,7 +123,7 @@ final class TraceRows {
     boolean collectEdges;
 
     /**
-     * Adds the span's edges in the query API's trace_edges sense (0202, 0203 there): its trace to each other trace it
+     * Adds the span's edges in the query API's transaction_edges sense (0213, 0214 there): its trace to each other trace it
      * links to, and to {@code m:<message id>} when it carries one. The labeller of business transactions works from
      * them. A string or integer id, as the view reads it; any other type is left out (ids are strings in practice).
      */

@@ -16,7 +16,7 @@ import static io.fnscope.writer.TestObjects.spanId;
 import static io.fnscope.writer.TestObjects.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The edges a span gives the transaction labeller: those the query API's trace_edges views derive from it. */
+/** The edges a span gives the transaction labeller: those the query API's transaction_edges views derive from it. */
 class TraceEdgesTest {
     private final ByteString trace = traceId();
     private final String hex = Ids.hex(trace);

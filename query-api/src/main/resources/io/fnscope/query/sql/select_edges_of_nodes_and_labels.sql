@@ -3,11 +3,11 @@
 -- transaction at once. The labels come from a subquery (a second pipeline, ~3 ms; a round trip more costs 6-10).
 SELECT node,
        peer
-FROM ${database}.trace_edges
+FROM ${database}.transaction_edges
 WHERE tenant = {tenant:String}
   AND (node IN {nodes:Array(String)}
        OR node IN (SELECT peer
-                   FROM ${database}.trace_edges
+                   FROM ${database}.transaction_edges
                    WHERE tenant = {tenant:String}
                      AND node IN {nodes:Array(String)}
                      AND startsWith(peer, 'c:')
