@@ -212,20 +212,8 @@ final class OtlpScanner {
                     w.pos += parentLen;
                 }
                 case 3, 5 -> stringOrSkip(w, tag);
-                case 7 -> {
-                    if (type == I64) {
-                        start = w.fixed64();
-                    } else {
-                        w.skip(tag);
-                    }
-                }
-                case 8 -> {
-                    if (type == I64) {
-                        end = w.fixed64();
-                    } else {
-                        w.skip(tag);
-                    }
-                }
+                case 7 -> start = fixed64OrSkip(w, tag, start);
+                case 8 -> end = fixed64OrSkip(w, tag, end);
                 case 9 -> {
                     if (type == LEN) {
                         attributes++;
@@ -374,20 +362,8 @@ final class OtlpScanner {
             int tag = w.tag();
             int type = tag & 7;
             switch (tag >>> 3) {
-                case 1 -> {
-                    if (type == I64) {
-                        time = w.fixed64();
-                    } else {
-                        w.skip(tag);
-                    }
-                }
-                case 11 -> {
-                    if (type == I64) {
-                        observed = w.fixed64();
-                    } else {
-                        w.skip(tag);
-                    }
-                }
+                case 1 -> time = fixed64OrSkip(w, tag, time);
+                case 11 -> observed = fixed64OrSkip(w, tag, observed);
                 case 3, 12 -> stringOrSkip(w, tag);
                 case 5 -> {
                     if (type == LEN) {
@@ -713,6 +689,15 @@ final class OtlpScanner {
             }
         }
         return fix;
+    }
+
+    /** A fixed64 field's value; {@code otherwise} after skipping a field of another wire type. */
+    private static long fixed64OrSkip(Wire w, int tag, long otherwise) {
+        if ((tag & 7) == I64) {
+            return w.fixed64();
+        }
+        w.skip(tag);
+        return otherwise;
     }
 
     private static void stringOrSkip(Wire w, int tag) {

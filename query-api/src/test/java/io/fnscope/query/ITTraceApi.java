@@ -1,6 +1,7 @@
 package io.fnscope.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fnscope.clickhouse.SqlFile;
 import io.fnscope.query.TestObjects.Half;
 import io.fnscope.query.TestObjects.Span;
 import org.junit.jupiter.api.AfterAll;
@@ -10,11 +11,15 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.fnscope.query.TestObjects.MS;
 import static io.fnscope.query.TestObjects.T0;
@@ -177,19 +182,19 @@ class ITTraceApi {
         }
         TestObjects.insertInvocations(api.clickHouse, earlier);
         String db = api.clickHouse.database();
-        Map<String, Long> partsByDay = new java.util.HashMap<>();
+        Map<String, Long> partsByDay = new HashMap<>();
         api.clickHouse.query("SELECT partition, count() AS n FROM system.parts WHERE database = {db:String}"
                 + " AND table = 'invocations' AND active GROUP BY partition", Map.of("db", db),
                 r -> partsByDay.put(r.getString("partition"), r.getLong("n")));
         assertThat(partsByDay).hasSizeGreaterThanOrEqualTo(6).containsKey("2026-11-20");
 
-        String statement = io.fnscope.clickhouse.SqlFile.render(QuerySql.LOCATION + "select_invocations_by_key.sql",
+        String statement = SqlFile.render(QuerySql.LOCATION + "select_invocations_by_key.sql",
                 Map.of("database", db));
         List<String> plan = api.clickHouse.query("EXPLAIN indexes = 1 " + statement, Map.of("tenant", "acme",
                 "functions", List.of("checkout-api"), "invocation_ids", List.of("inv-a1"),
-                "from", java.time.Instant.ofEpochSecond(0, T0), "to", java.time.Instant.ofEpochSecond(0, T0 + 120 * MS)),
+                "from", Instant.ofEpochSecond(0, T0), "to", Instant.ofEpochSecond(0, T0 + 120 * MS)),
                 r -> r.getString("explain"));
-        java.util.regex.Matcher parts = java.util.regex.Pattern.compile("Parts: \\d+/(\\d+)")
+        Matcher parts = Pattern.compile("Parts: \\d+/(\\d+)")
                 .matcher(String.join("\n", plan));
         assertThat(parts.find()).as(String.join("\n", plan)).isTrue();
         assertThat(Long.parseLong(parts.group(1))).as(String.join("\n", plan)).isEqualTo(partsByDay.get("2026-11-20"));

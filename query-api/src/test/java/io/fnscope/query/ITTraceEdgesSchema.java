@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -69,8 +70,8 @@ class ITTraceEdgesSchema {
         String lookup = SqlFile.render(QuerySql.LOCATION + "select_edges_of_nodes.sql", Map.of("database", db));
         assertThat(api.clickHouse.query(lookup, Map.of("tenant", "moved", "nodes",
                         List.of("0af7651916cd43dd8448eb211c80319c", "m:msg-1", "c:1"),
-                        "from", java.time.Instant.parse("2026-12-07T00:00:00Z"),
-                        "to", java.time.Instant.parse("2026-12-08T00:00:00Z"), "limit", 100),
+                        "from", Instant.parse("2026-12-07T00:00:00Z"),
+                        "to", Instant.parse("2026-12-08T00:00:00Z"), "limit", 100),
                 r -> r.getString("node") + " " + r.getString("peer")))
                 .containsExactlyInAnyOrder("0af7651916cd43dd8448eb211c80319c m:msg-1",
                         "m:msg-1 0af7651916cd43dd8448eb211c80319c", "c:1 m:msg-1");
